@@ -1,0 +1,32 @@
+// Marks form fields from a problem's errors[] (422 validation_failed, password_weak…).
+import { reactive } from 'vue'
+import { ApiError, type FieldError } from '@/api/client'
+import { useI18n } from '@/i18n'
+
+export function useFieldErrors(aliases: Record<string, string> = {}) {
+  const { t, tryT, lang } = useI18n()
+  const errors = reactive<Record<string, string>>({})
+
+  function messageFor(fe: FieldError): string {
+    const fromServer = lang.value === 'en' ? fe.detail_en || fe.detail : fe.detail || fe.detail_en
+    if (fromServer) return fromServer
+    return tryT(`fieldError.${fe.code}`) ?? t('fieldError.generic', { code: fe.code })
+  }
+
+  function clear(): void {
+    for (const key of Object.keys(errors)) delete errors[key]
+  }
+
+  /** Marks the fields named in the error; true when at least one was marked. */
+  function apply(err: unknown): boolean {
+    clear()
+    if (!(err instanceof ApiError) || err.errors.length === 0) return false
+    for (const fe of err.errors) {
+      const field = aliases[fe.field] ?? fe.field
+      errors[field] = errors[field] ? `${errors[field]}; ${messageFor(fe)}` : messageFor(fe)
+    }
+    return true
+  }
+
+  return { errors, clear, apply }
+}

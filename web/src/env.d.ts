@@ -1,0 +1,9 @@
+/// <reference types="vite/client" />
+
+import type { vTestRows } from './directives/testRows'
+
+declare module 'vue' {
+  interface GlobalDirectives {
+    vTestRows: typeof vTestRows
+  }
+}

@@ -1,0 +1,12 @@
+import type { AppMessageKey } from '@/i18n'
+
+declare module 'vue-router' {
+  interface RouteMeta {
+    /** Reachable without a session (the login page). */
+    public?: boolean
+    /** i18n key of the page title. */
+    title?: AppMessageKey
+  }
+}
+
+export {}

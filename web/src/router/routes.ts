@@ -1,0 +1,64 @@
+import type { RouteRecordRaw } from 'vue-router'
+import './meta'
+
+export const LOGIN_PATH = '/login'
+export const HOME_PATH = '/home'
+export const FORCED_PASSWORD_ROUTE = 'password'
+
+export const routes: RouteRecordRaw[] = [
+  {
+    path: LOGIN_PATH,
+    name: 'login',
+    component: () => import('@/views/auth/LoginView.vue'),
+    meta: { public: true, title: 'login.title' },
+  },
+  {
+    // Stand-alone page for the forced change; no menus are reachable until it is done.
+    path: '/password',
+    name: FORCED_PASSWORD_ROUTE,
+    component: () => import('@/views/auth/ForcedPasswordView.vue'),
+    meta: { title: 'password.title' },
+  },
+  {
+    path: '/',
+    component: () => import('@/layouts/AppLayout.vue'),
+    redirect: HOME_PATH,
+    children: [
+      { path: 'home', name: 'home', component: () => import('@/views/HomeView.vue'), meta: { title: 'nav.home' } },
+      { path: 'profile', name: 'profile', component: () => import('@/views/profile/ProfileView.vue'), meta: { title: 'nav.profile' } },
+      {
+        path: 'profile/password',
+        name: 'profile-password',
+        component: () => import('@/views/profile/ChangePasswordView.vue'),
+        meta: { title: 'nav.password' },
+      },
+      { path: 'portal/frame', name: 'frame', component: () => import('@/views/FrameView.vue'), meta: { title: 'nav.frame' } },
+      { path: 'system/orgs', name: 'orgs', component: () => import('@/views/system/orgs/OrgsView.vue'), meta: { title: 'nav.orgs' } },
+      { path: 'system/users', name: 'users', component: () => import('@/views/system/users/UsersView.vue'), meta: { title: 'nav.users' } },
+      {
+        path: 'system/management-roles',
+        name: 'management-roles',
+        component: () => import('@/views/system/mroles/ManagementRolesView.vue'),
+        meta: { title: 'nav.managementRoles' },
+      },
+      {
+        path: 'system/business-roles',
+        name: 'business-roles',
+        component: () => import('@/views/system/broles/BusinessRolesView.vue'),
+        meta: { title: 'nav.businessRoles' },
+      },
+      { path: 'system/systems', name: 'systems', component: () => import('@/views/system/systems/SystemsView.vue'), meta: { title: 'nav.systems' } },
+      { path: 'system/menus', name: 'menus', component: () => import('@/views/system/menus/MenusView.vue'), meta: { title: 'nav.menus' } },
+      {
+        path: 'system/url-resources',
+        name: 'url-resources',
+        component: () => import('@/views/system/urlres/UrlResourcesView.vue'),
+        meta: { title: 'nav.urlResources' },
+      },
+      { path: 'security/policy', name: 'policy', component: () => import('@/views/security/PolicyView.vue'), meta: { title: 'nav.policy' } },
+      { path: 'security/accounts', name: 'accounts', component: () => import('@/views/security/AccountsView.vue'), meta: { title: 'nav.accounts' } },
+      { path: 'audit/events', name: 'audit', component: () => import('@/views/audit/AuditEventsView.vue'), meta: { title: 'nav.audit' } },
+      { path: ':pathMatch(.*)*', name: 'not-found', component: () => import('@/views/NotFoundView.vue'), meta: { title: 'nav.notFound' } },
+    ],
+  },
+]

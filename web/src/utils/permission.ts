@@ -1,0 +1,69 @@
+// Permission strings come from GET /me as Go ServeMux patterns,
+// "METHOD /api/v1/path/{id}". A button is shown when the pattern of the
+// route it calls is in that list.
+
+/**
+ * Normalises a permission string: upper-case method, single space, and
+ * wildcard names erased ("{id}", "{userId}" and "{id...}" all become "{}"),
+ * since the name of a ServeMux wildcard does not change what it matches.
+ */
+export function normalizePermission(permission: string): string {
+  const trimmed = permission.trim()
+  const space = trimmed.search(/\s/)
+  if (space < 0) return trimmed
+  const method = trimmed.slice(0, space).toUpperCase()
+  const path = trimmed.slice(space).trim().replace(/\{[^}/]*\}/g, '{}')
+  return `${method} ${path}`
+}
+
+export type PermissionChecker = (permission: string) => boolean
+
+export function createPermissionChecker(permissions: readonly string[] | null | undefined): PermissionChecker {
+  const set = new Set((permissions ?? []).map(normalizePermission))
+  return (permission: string) => set.has(normalizePermission(permission))
+}
+
+export function hasPermission(permissions: readonly string[] | null | undefined, permission: string): boolean {
+  return createPermissionChecker(permissions)(permission)
+}
+
+export function hasAnyPermission(permissions: readonly string[] | null | undefined, wanted: readonly string[]): boolean {
+  const can = createPermissionChecker(permissions)
+  return wanted.some(can)
+}
+
+/** The permission strings the console checks, one per button-bearing route of the contract. */
+export const PERM = {
+  orgCreate: 'POST /api/v1/orgs',
+  orgUpdate: 'PUT /api/v1/orgs/{id}',
+  orgDelete: 'DELETE /api/v1/orgs/{id}',
+  orgUsers: 'GET /api/v1/orgs/{id}/users',
+  userCreate: 'POST /api/v1/users',
+  userUpdate: 'PUT /api/v1/users/{id}',
+  userDelete: 'DELETE /api/v1/users/{id}',
+  userResetPassword: 'POST /api/v1/users/{id}/password',
+  userRoles: 'PUT /api/v1/users/{id}/roles',
+  mroleCreate: 'POST /api/v1/management-roles',
+  mroleUpdate: 'PUT /api/v1/management-roles/{id}',
+  mroleDelete: 'DELETE /api/v1/management-roles/{id}',
+  broleCreate: 'POST /api/v1/business-roles',
+  broleUpdate: 'PUT /api/v1/business-roles/{id}',
+  broleDelete: 'DELETE /api/v1/business-roles/{id}',
+  systemCreate: 'POST /api/v1/systems',
+  systemUpdate: 'PUT /api/v1/systems/{id}',
+  systemDelete: 'DELETE /api/v1/systems/{id}',
+  menuCreate: 'POST /api/v1/menus',
+  menuUpdate: 'PUT /api/v1/menus/{id}',
+  menuDelete: 'DELETE /api/v1/menus/{id}',
+  menuResources: 'PUT /api/v1/menus/{id}/resources',
+  urlResCreate: 'POST /api/v1/url-resources',
+  urlResUpdate: 'PUT /api/v1/url-resources/{id}',
+  urlResDelete: 'DELETE /api/v1/url-resources/{id}',
+  policyUpdate: 'PUT /api/v1/security/policy',
+  accountUnlock: 'POST /api/v1/security/accounts/{id}/unlock',
+  accountLogout: 'POST /api/v1/security/accounts/{id}/logout',
+  auditExport: 'GET /api/v1/audit/events/export',
+  auditVerify: 'GET /api/v1/audit/verify',
+} as const
+
+export type PermKey = keyof typeof PERM
