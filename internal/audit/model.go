@@ -56,13 +56,13 @@ func ActorFrom(ctx context.Context) Actor {
 
 // Filter selects events for search and export.
 type Filter struct {
-	From, To   time.Time
-	Actor      string
-	Action     string
-	Target     string
-	Result     string
-	Limit      int
-	Offset     int
+	From, To time.Time
+	Actor    string
+	Action   string
+	Target   string
+	Result   string
+	Limit    int
+	Offset   int
 }
 
 // VerifyResult is the outcome of checking the chain.

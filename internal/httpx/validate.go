@@ -11,7 +11,9 @@ import (
 type Checker struct{ errs []FieldError }
 
 // Add records a field error.
-func (c *Checker) Add(field, code, msg string) { c.errs = append(c.errs, FieldError{Field: field, Code: code, Message: msg}) }
+func (c *Checker) Add(field, code, msg string) {
+	c.errs = append(c.errs, FieldError{Field: field, Code: code, Message: msg})
+}
 
 // Text checks a trimmed string's length in characters.
 func (c *Checker) Text(field, v string, required bool, max int) {

@@ -34,16 +34,16 @@ func NewService(d *db.DB, store *Store, log *audit.Log, logger *slog.Logger, ite
 
 // Problems specific to identity and access.
 var (
-	errBadCredentials  = httpx.NewProblem(http.StatusUnauthorized, "bad_credentials", "用户名或密码错误", "Wrong username or password")
-	errLocked          = httpx.NewProblem(http.StatusLocked, "account_locked", "账号因多次登录失败已被锁定，请稍后再试或联系安全管理员解锁", "The account is locked after repeated failed logins; try later or ask the security admin to unlock it")
-	errDisabled        = httpx.NewProblem(http.StatusForbidden, "account_disabled", "账号已停用", "The account is disabled")
-	errSessionExpired  = httpx.NewProblem(http.StatusUnauthorized, "session_expired", "会话已超时，请重新登录", "The session has expired; please log in again")
-	errMustChange      = httpx.NewProblem(http.StatusForbidden, "password_change_required", "首次登录或密码已过期，请先修改密码", "Change your password before continuing")
-	errExceeds         = httpx.NewProblem(http.StatusForbidden, "exceeds_own_privilege", "不能授予或管理超出自身权限范围的内容", "You cannot grant or manage more than you hold")
-	errSeparation      = httpx.NewProblem(http.StatusConflict, "separation_of_duties", "三员分立：系统管理员、安全管理员、审计管理员角色不能由同一账号兼任", "Three-admin separation: one account cannot hold two of the system, security and audit admin roles")
-	errBuiltin         = httpx.NewProblem(http.StatusConflict, "builtin", "系统内置对象不能删除或修改其关键属性", "Built-in objects cannot be deleted or have their key attributes changed")
-	errWrongOldPass    = httpx.NewProblem(http.StatusUnprocessableEntity, "bad_old_password", "原密码不正确", "The current password is wrong")
-	errPasswordReused  = httpx.NewProblem(http.StatusUnprocessableEntity, "password_reused", "新密码不能与最近使用过的密码相同", "The new password was used recently")
+	errBadCredentials = httpx.NewProblem(http.StatusUnauthorized, "bad_credentials", "用户名或密码错误", "Wrong username or password")
+	errLocked         = httpx.NewProblem(http.StatusLocked, "account_locked", "账号因多次登录失败已被锁定，请稍后再试或联系安全管理员解锁", "The account is locked after repeated failed logins; try later or ask the security admin to unlock it")
+	errDisabled       = httpx.NewProblem(http.StatusForbidden, "account_disabled", "账号已停用", "The account is disabled")
+	errSessionExpired = httpx.NewProblem(http.StatusUnauthorized, "session_expired", "会话已超时，请重新登录", "The session has expired; please log in again")
+	errMustChange     = httpx.NewProblem(http.StatusForbidden, "password_change_required", "首次登录或密码已过期，请先修改密码", "Change your password before continuing")
+	errExceeds        = httpx.NewProblem(http.StatusForbidden, "exceeds_own_privilege", "不能授予或管理超出自身权限范围的内容", "You cannot grant or manage more than you hold")
+	errSeparation     = httpx.NewProblem(http.StatusConflict, "separation_of_duties", "三员分立：系统管理员、安全管理员、审计管理员角色不能由同一账号兼任", "Three-admin separation: one account cannot hold two of the system, security and audit admin roles")
+	errBuiltin        = httpx.NewProblem(http.StatusConflict, "builtin", "系统内置对象不能删除或修改其关键属性", "Built-in objects cannot be deleted or have their key attributes changed")
+	errWrongOldPass   = httpx.NewProblem(http.StatusUnprocessableEntity, "bad_old_password", "原密码不正确", "The current password is wrong")
+	errPasswordReused = httpx.NewProblem(http.StatusUnprocessableEntity, "password_reused", "新密码不能与最近使用过的密码相同", "The new password was used recently")
 )
 
 func inUse(zh, en string) *httpx.Problem {

@@ -50,7 +50,9 @@ func (s *Service) Systems(ctx context.Context, pg httpx.Page) ([]*System, int, e
 }
 
 // System fetches one integrated system.
-func (s *Service) System(ctx context.Context, id int64) (*System, error) { return s.store.System(ctx, id) }
+func (s *Service) System(ctx context.Context, id int64) (*System, error) {
+	return s.store.System(ctx, id)
+}
 
 // SaveSystem creates (id 0) or edits an integrated system.
 func (s *Service) SaveSystem(ctx context.Context, id int64, in SystemInput) (*System, error) {

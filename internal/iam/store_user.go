@@ -37,12 +37,12 @@ func (s *Store) UserByName(ctx context.Context, username string) (*User, error) 
 
 // UserFilter narrows a user list.
 type UserFilter struct {
-	Q        string
-	OrgIDs   []int64 // nil: any organisation
-	Status   string
-	Locked   bool
-	Limit    int
-	Offset   int
+	Q      string
+	OrgIDs []int64 // nil: any organisation
+	Status string
+	Locked bool
+	Limit  int
+	Offset int
 }
 
 // Users lists a page of users and the total.
