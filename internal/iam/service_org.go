@@ -105,7 +105,7 @@ func (s *Service) CreateOrg(ctx context.Context, p *Principal, in OrgInput) (*Or
 		if err := s.store.CreateOrg(ctx, o); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, audit.Event{Action: "org.create", TargetType: "org", TargetID: itoa(o.ID), After: audit.JSON(o)})
+		return s.audit.Record(ctx, audit.Event{Action: "org.create", TargetType: "org", TargetID: o.Code, After: audit.JSON(o)})
 	})
 }
 
@@ -154,7 +154,7 @@ func (s *Service) UpdateOrg(ctx context.Context, p *Principal, id int64, in OrgI
 		if err := s.store.UpdateOrg(ctx, &o); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, audit.Event{Action: "org.update", TargetType: "org", TargetID: itoa(id), Before: audit.JSON(before), After: audit.JSON(&o)})
+		return s.audit.Record(ctx, audit.Event{Action: "org.update", TargetType: "org", TargetID: o.Code, Before: audit.JSON(before), After: audit.JSON(&o)})
 	})
 }
 
@@ -182,7 +182,7 @@ func (s *Service) DeleteOrg(ctx context.Context, p *Principal, id int64) error {
 		if err := s.store.DeleteOrg(ctx, id); err != nil {
 			return err
 		}
-		return s.audit.Record(ctx, audit.Event{Action: "org.delete", TargetType: "org", TargetID: itoa(id), Before: audit.JSON(before)})
+		return s.audit.Record(ctx, audit.Event{Action: "org.delete", TargetType: "org", TargetID: before.Code, Before: audit.JSON(before)})
 	})
 }
 

@@ -1,0 +1,56 @@
+// Starts the real xietong binary on a fresh data dir (SQLite, HTTPS with its
+// self-signed certificate) and Debian's Chromium through playwright-core.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+
+export const BOOTSTRAP = 'Bootstrap#2026-e2e';
+
+export async function startXietong() {
+  const bin = process.env.XIETONG_BIN;
+  if (!bin) throw new Error('XIETONG_BIN must name the built binary (make test-e2e sets it)');
+  const dataDir = mkdtempSync(join(tmpdir(), 'xietong-e2e-'));
+  const proc = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], {
+    env: { ...process.env, XIETONG_BOOTSTRAP_PASSWORD: BOOTSTRAP, XIETONG_PASSWORD_ITERATIONS: '10000' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  proc.stderr.on('data', (b) => { stderr += b; });
+  const url = await new Promise((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => reject(new Error(`xietong did not start in 30 s:\n${out}\n${stderr}`)), 30000);
+    proc.stdout.on('data', (b) => {
+      out += b;
+      const m = out.match(/console at (https:\/\/[^/\s]+)\//);
+      if (m) { clearTimeout(timer); resolve(m[1]); }
+    });
+    proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`xietong exited ${code}:\n${out}\n${stderr}`)); });
+  });
+  return {
+    url,
+    dataDir,
+    logs: () => stderr,
+    async stop() {
+      proc.kill('SIGTERM');
+      await new Promise((r) => proc.once('exit', r));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function launchBrowser() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync'],
+  });
+}
+
+// newPage opens a fresh browser context (its own cookies) on the console.
+export async function newPage(browser, base) {
+  const ctx = await browser.newContext({ ignoreHTTPSErrors: true, baseURL: base, locale: 'zh-CN', viewport: { width: 1440, height: 900 } });
+  const page = await ctx.newPage();
+  page.setDefaultTimeout(15000);
+  return page;
+}
