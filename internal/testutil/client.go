@@ -16,6 +16,8 @@ type Client struct {
 	base string
 	http *http.Client
 	CSRF string
+	// Header is added to every request (e.g. a foreign Origin).
+	Header http.Header
 }
 
 // NewClient makes a client for a TLS test server.
@@ -75,6 +77,9 @@ func (c *Client) Do(method, path string, body any) *Response {
 	}
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	for k, v := range c.Header {
+		req.Header[k] = v
 	}
 	if c.CSRF != "" && method != http.MethodGet {
 		req.Header.Set("X-CSRF-Token", c.CSRF)
