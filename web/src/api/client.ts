@@ -15,7 +15,9 @@ export const API_BASE = '/api/v1'
 export interface FieldError {
   field: string
   code: string
-  /** Not in the contract's example; shown when the server sends one. */
+  /** Optional explanation (English) the server may add, e.g. "ok|denied|failed". */
+  message?: string
+  /** Not in the contract; shown when a server sends them. */
   detail?: string
   detail_en?: string
 }

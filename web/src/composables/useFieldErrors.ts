@@ -7,10 +7,15 @@ export function useFieldErrors(aliases: Record<string, string> = {}) {
   const { t, tryT, lang } = useI18n()
   const errors = reactive<Record<string, string>>({})
 
+  // Chinese: a server text in Chinese, else our translation of the code, else the server's English.
+  // English: the server's English, else our translation, else the Chinese.
   function messageFor(fe: FieldError): string {
-    const fromServer = lang.value === 'en' ? fe.detail_en || fe.detail : fe.detail || fe.detail_en
-    if (fromServer) return fromServer
-    return tryT(`fieldError.${fe.code}`) ?? t('fieldError.generic', { code: fe.code })
+    const known = tryT(`fieldError.${fe.code}`)
+    const text =
+      lang.value === 'en'
+        ? fe.detail_en || fe.message || known || fe.detail
+        : fe.detail || known || fe.detail_en || fe.message
+    return text || t('fieldError.generic', { code: fe.code })
   }
 
   function clear(): void {

@@ -1,5 +1,4 @@
 import type { LocationQueryValue, RouteLocationRaw, Router } from 'vue-router'
-import { i18n } from '@/i18n'
 import { FORCED_PASSWORD_ROUTE, HOME_PATH, LOGIN_PATH } from './routes'
 
 /** What the guards need from the session store. */
@@ -34,11 +33,5 @@ export function installGuards(router: Router, session: GuardSession): void {
       return { name: 'profile-password' }
     }
     return true
-  })
-
-  router.afterEach((to) => {
-    const title = to.meta.title ? i18n.t(to.meta.title) : ''
-    const product = i18n.t('app.name')
-    document.title = title ? `${title} - ${product}` : product
   })
 }

@@ -25,7 +25,8 @@ export const useSessionStore = defineStore('session', () => {
   function applyLogin(res: LoginResponse): void {
     user.value = res.user
     csrfToken.value = res.csrf_token
-    mustChangePassword.value = res.must_change_password || res.user?.must_change_password === true
+    // The top-level flag of the login and /me answers drives the forced change.
+    mustChangePassword.value = res.must_change_password === true
   }
 
   function applyMe(res: MeResponse): void {

@@ -24,6 +24,23 @@ export function menuTitle(menu: Pick<UserMenu, 'name_zh' | 'name_en' | 'code'>, 
   return lang === 'en' ? menu.name_en || menu.name_zh || menu.code : menu.name_zh || menu.name_en || menu.code
 }
 
+/**
+ * Only http(s) addresses (absolute, or relative to the console) may open in
+ * the frame: a "javascript:" or "data:" URL in an iframe would run in the
+ * console's origin.
+ */
+export function isSafeExternalUrl(url: string | null | undefined): boolean {
+  const u = (url ?? '').trim()
+  if (!u) return false
+  try {
+    const base = typeof location === 'undefined' ? 'http://localhost/' : location.href
+    const parsed = new URL(u, base)
+    return parsed.protocol === 'http:' || parsed.protocol === 'https:'
+  } catch {
+    return false
+  }
+}
+
 function normalizePath(path: string): string {
   const p = path.trim()
   if (!p) return ''
@@ -40,7 +57,9 @@ function toItem(menu: UserMenu, lang: Lang): SidebarItem | null {
   }
   if (menu.type === 'menu') {
     // Menu-level integration (菜单级集成): the external page opens inside the console.
-    if (menu.external_url) return { ...base, key: frameRoute(menu.id), kind: 'frame', children: [] }
+    if (menu.external_url) {
+      return isSafeExternalUrl(menu.external_url) ? { ...base, key: frameRoute(menu.id), kind: 'frame', children: [] } : null
+    }
     const path = normalizePath(menu.path ?? '')
     if (!path) return null
     return { ...base, key: path, kind: 'route', children: [] }

@@ -51,12 +51,49 @@ export function sameId(a: Id | null | undefined, b: Id | null | undefined): bool
   return a !== null && a !== undefined && b !== null && b !== undefined && String(a) === String(b)
 }
 
-/** The ids among `ids` whose nodes have no children: what a non-strict el-tree may check on load. */
-export function leafIdsOf<T extends TreeNode<T> & { id: Id }>(nodes: readonly T[] | null | undefined, ids: readonly Id[]): Id[] {
-  const wanted = new Set(ids.map(String))
-  return flattenTree(nodes)
-    .filter((n) => childrenOf(n).length === 0 && wanted.has(String(n.id)))
-    .map((n) => n.id)
+export interface TreeIndex {
+  /** id → parent id (absent for roots) */
+  parent: Map<string, Id>
+  /** id → the node's own id and every descendant id */
+  subtree: Map<string, Id[]>
+}
+
+/** Parent and subtree lookups for cascading checks. */
+export function indexTree<T extends TreeNode<T> & { id: Id }>(nodes: readonly T[] | null | undefined): TreeIndex {
+  const parent = new Map<string, Id>()
+  const subtree = new Map<string, Id[]>()
+  const walk = (node: T): Id[] => {
+    const ids: Id[] = [node.id]
+    for (const child of childrenOf(node)) {
+      parent.set(String(child.id), node.id)
+      ids.push(...walk(child))
+    }
+    subtree.set(String(node.id), ids)
+    return ids
+  }
+  for (const n of nodes ?? []) walk(n)
+  return { parent, subtree }
+}
+
+/**
+ * The checked ids after `id` was checked (on) or unchecked (off) in a
+ * cascading tree: checking adds the node, its descendants and its
+ * ancestors; unchecking removes the node and its descendants only.
+ * Ids already in `checked` keep their original form (number or string).
+ */
+export function cascadeCheck(index: TreeIndex, checked: readonly Id[], id: Id, on: boolean): Id[] {
+  const result = new Map<string, Id>(checked.map((k) => [String(k), k]))
+  const own = index.subtree.get(String(id)) ?? [id]
+  const add = (k: Id) => {
+    if (!result.has(String(k))) result.set(String(k), k)
+  }
+  if (on) {
+    own.forEach(add)
+    for (let p = index.parent.get(String(id)); p !== undefined; p = index.parent.get(String(p))) add(p)
+  } else {
+    for (const k of own) result.delete(String(k))
+  }
+  return [...result.values()]
 }
 
 /** Ids of a node and all of its descendants (to keep a node from becoming its own parent). */
