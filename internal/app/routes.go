@@ -31,8 +31,8 @@ func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler) []httpx.Route {
 		{Method: "GET", Path: "/api/v1/orgs/tree", Access: X, Menu: "system.orgs", Name: "查询机构树", Summary: "Organisation tree", Handler: h.OrgTree},
 		{Method: "GET", Path: "/api/v1/orgs/{id}", Access: X, Menu: "system.orgs", Name: "查看机构", Summary: "One organisation", Handler: h.GetOrg},
 		{Method: "GET", Path: "/api/v1/orgs/{id}/users", Access: X, Menu: "system.orgs", Name: "机构下的用户", Summary: "Users of an organisation (subtree)", Handler: h.OrgUsers},
-		{Method: "POST", Path: "/api/v1/orgs", Access: X, Menu: "system.orgs.write", Name: "新增机构", Summary: "Create an organisation", Handler: h.CreateOrg},
-		{Method: "PUT", Path: "/api/v1/orgs/{id}", Access: X, Menu: "system.orgs.write", Name: "修改机构", Summary: "Edit an organisation", Handler: h.UpdateOrg},
+		{Method: "POST", Path: "/api/v1/orgs", Access: X, Menu: "system.orgs.write", Name: "新增机构", Summary: "Create an organisation", Handler: h.SaveOrg},
+		{Method: "PUT", Path: "/api/v1/orgs/{id}", Access: X, Menu: "system.orgs.write", Name: "修改机构", Summary: "Edit an organisation", Handler: h.SaveOrg},
 		{Method: "DELETE", Path: "/api/v1/orgs/{id}", Access: X, Menu: "system.orgs.write", Name: "删除机构", Summary: "Delete an empty organisation", Handler: h.DeleteOrg},
 
 		// Users (用户管理).

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/netip"
 	"net/url"
+	"sort"
 	"strconv"
 
 	"github.com/xietong/xietong/internal/audit"
@@ -146,7 +147,7 @@ func me(p *Principal) meView {
 	for k := range p.Permissions {
 		perms = append(perms, k)
 	}
-	sortStrings(perms)
+	sort.Strings(perms)
 	return meView{User: p.User, CSRFToken: p.CSRFToken, MustChangePassword: p.MustChangePassword, AdminKind: p.AdminKind, Permissions: perms}
 }
 
@@ -257,39 +258,20 @@ func (h *Handler) SetPolicy(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// Accounts: GET /api/v1/security/accounts.
+// Accounts: GET /api/v1/security/accounts?locked=.
 func (h *Handler) Accounts(w http.ResponseWriter, r *http.Request) error {
-	pg, err := httpx.ParsePage(r)
-	if err != nil {
-		return err
-	}
 	locked, _ := strconv.ParseBool(r.URL.Query().Get("locked"))
-	users, total, err := h.svc.SecurityAccounts(r.Context(), PrincipalFrom(r.Context()), pg, locked)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(users, total, pg))
-	return nil
+	return paged(w, r, func(ctx context.Context, p *Principal, pg httpx.Page) ([]*User, int, error) {
+		return h.svc.SecurityAccounts(ctx, p, pg, locked)
+	})
 }
 
 // Unlock: POST /api/v1/security/accounts/{id}/unlock.
 func (h *Handler) Unlock(w http.ResponseWriter, r *http.Request) error {
-	return h.noContent(w, r, h.svc.Unlock)
+	return done(w, r, h.svc.Unlock)
 }
 
 // ForceLogout: POST /api/v1/security/accounts/{id}/logout.
 func (h *Handler) ForceLogout(w http.ResponseWriter, r *http.Request) error {
-	return h.noContent(w, r, h.svc.ForceLogout)
-}
-
-func (h *Handler) noContent(w http.ResponseWriter, r *http.Request, fn func(context.Context, *Principal, int64) error) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	if err := fn(r.Context(), PrincipalFrom(r.Context()), id); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return done(w, r, h.svc.ForceLogout)
 }

@@ -3,79 +3,34 @@ package iam
 import (
 	"context"
 	"net/http"
-	"sort"
 	"strconv"
 
 	"github.com/xietong/xietong/internal/httpx"
 )
 
-func sortStrings(s []string) { sort.Strings(s) }
-
-func writeList[T any](w http.ResponseWriter, items []T, total int, pg httpx.Page) {
-	httpx.WriteJSON(w, http.StatusOK, httpx.NewList(items, total, pg))
-}
-
 // ---- organisations ----
 
 // OrgTree: GET /api/v1/orgs/tree.
 func (h *Handler) OrgTree(w http.ResponseWriter, r *http.Request) error {
-	t, err := h.svc.OrgTree(r.Context(), PrincipalFrom(r.Context()))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, t)
-	return nil
+	return whole(w, r, h.svc.OrgTree)
 }
 
 // GetOrg: GET /api/v1/orgs/{id}.
-func (h *Handler) GetOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	o, err := h.svc.Org(r.Context(), PrincipalFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, o)
-	return nil
-}
+func (h *Handler) GetOrg(w http.ResponseWriter, r *http.Request) error { return one(w, r, h.svc.Org) }
 
-// CreateOrg: POST /api/v1/orgs.
-func (h *Handler) CreateOrg(w http.ResponseWriter, r *http.Request) error {
-	var in OrgInput
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	o, err := h.svc.CreateOrg(r.Context(), PrincipalFrom(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, o)
-	return nil
-}
-
-// UpdateOrg: PUT /api/v1/orgs/{id}.
-func (h *Handler) UpdateOrg(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in OrgInput
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	o, err := h.svc.UpdateOrg(r.Context(), PrincipalFrom(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, o)
-	return nil
+// SaveOrg: POST /api/v1/orgs and PUT /api/v1/orgs/{id}.
+func (h *Handler) SaveOrg(w http.ResponseWriter, r *http.Request) error {
+	return save(w, r, func(ctx context.Context, p *Principal, id int64, in OrgInput) (*Org, error) {
+		if id == 0 {
+			return h.svc.CreateOrg(ctx, p, in)
+		}
+		return h.svc.UpdateOrg(ctx, p, id, in)
+	})
 }
 
 // DeleteOrg: DELETE /api/v1/orgs/{id}.
 func (h *Handler) DeleteOrg(w http.ResponseWriter, r *http.Request) error {
-	return h.noContent(w, r, h.svc.DeleteOrg)
+	return done(w, r, h.svc.DeleteOrg)
 }
 
 // OrgUsers: GET /api/v1/orgs/{id}/users.
@@ -89,7 +44,7 @@ func (h *Handler) OrgUsers(w http.ResponseWriter, r *http.Request) error {
 
 // ---- users ----
 
-// Users: GET /api/v1/users.
+// Users: GET /api/v1/users?org_id=&status=&q=.
 func (h *Handler) Users(w http.ResponseWriter, r *http.Request) error {
 	f := UserListFilter{Status: r.URL.Query().Get("status")}
 	if v := r.URL.Query().Get("org_id"); v != "" {
@@ -106,46 +61,15 @@ func (h *Handler) Users(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (h *Handler) listUsers(w http.ResponseWriter, r *http.Request, f UserListFilter) error {
-	pg, err := httpx.ParsePage(r)
-	if err != nil {
-		return err
-	}
-	users, total, err := h.svc.Users(r.Context(), PrincipalFrom(r.Context()), pg, f)
-	if err != nil {
-		return err
-	}
-	writeList(w, users, total, pg)
-	return nil
+	return paged(w, r, func(ctx context.Context, p *Principal, pg httpx.Page) ([]*User, int, error) {
+		return h.svc.Users(ctx, p, pg, f)
+	})
 }
 
 // GetUser: GET /api/v1/users/{id}.
-func (h *Handler) GetUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	u, err := h.svc.User(r.Context(), PrincipalFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, u)
-	return nil
-}
+func (h *Handler) GetUser(w http.ResponseWriter, r *http.Request) error { return one(w, r, h.svc.User) }
 
-// CreateUser: POST /api/v1/users.
-func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) error {
-	var in UserInput
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	u, err := h.svc.CreateUser(r.Context(), PrincipalFrom(r.Context()), in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusCreated, u)
-	return nil
-}
-
+// userUpdate is what PUT /users/{id} accepts: no username, no password.
 type userUpdate struct {
 	DisplayName string `json:"display_name"`
 	OrgID       int64  `json:"org_id"`
@@ -154,27 +78,23 @@ type userUpdate struct {
 	Status      string `json:"status"`
 }
 
+// CreateUser: POST /api/v1/users.
+func (h *Handler) CreateUser(w http.ResponseWriter, r *http.Request) error {
+	return save(w, r, func(ctx context.Context, p *Principal, _ int64, in UserInput) (*User, error) {
+		return h.svc.CreateUser(ctx, p, in)
+	})
+}
+
 // UpdateUser: PUT /api/v1/users/{id}.
 func (h *Handler) UpdateUser(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in userUpdate
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	u, err := h.svc.UpdateUser(r.Context(), PrincipalFrom(r.Context()), id, UserInput{DisplayName: in.DisplayName, OrgID: in.OrgID, Phone: in.Phone, Email: in.Email, Status: in.Status})
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, u)
-	return nil
+	return save(w, r, func(ctx context.Context, p *Principal, id int64, in userUpdate) (*User, error) {
+		return h.svc.UpdateUser(ctx, p, id, UserInput{DisplayName: in.DisplayName, OrgID: in.OrgID, Phone: in.Phone, Email: in.Email, Status: in.Status})
+	})
 }
 
 // DeleteUser: DELETE /api/v1/users/{id}.
 func (h *Handler) DeleteUser(w http.ResponseWriter, r *http.Request) error {
-	return h.noContent(w, r, h.svc.DeleteUser)
+	return done(w, r, h.svc.DeleteUser)
 }
 
 type passwordReset struct {
@@ -200,227 +120,95 @@ func (h *Handler) ResetPassword(w http.ResponseWriter, r *http.Request) error {
 
 // SetUserRoles: PUT /api/v1/users/{id}/roles.
 func (h *Handler) SetUserRoles(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in RolesInput
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	u, err := h.svc.SetUserRoles(r.Context(), PrincipalFrom(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, u)
-	return nil
+	return save(w, r, h.svc.SetUserRoles)
 }
 
-// ---- management roles ----
+// ---- roles ----
 
 // ManagementRoleTree: GET /api/v1/management-roles/tree.
 func (h *Handler) ManagementRoleTree(w http.ResponseWriter, r *http.Request) error {
-	t, err := h.svc.ManagementRoleTree(r.Context(), PrincipalFrom(r.Context()))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, t)
-	return nil
+	return whole(w, r, h.svc.ManagementRoleTree)
 }
 
 // GetManagementRole: GET /api/v1/management-roles/{id}.
 func (h *Handler) GetManagementRole(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	m, err := h.svc.ManagementRole(r.Context(), PrincipalFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, m)
-	return nil
+	return one(w, r, h.svc.ManagementRole)
 }
 
 // SaveManagementRole: POST /api/v1/management-roles and PUT /api/v1/management-roles/{id}.
 func (h *Handler) SaveManagementRole(w http.ResponseWriter, r *http.Request) error {
-	id, status, err := idForSave(r)
-	if err != nil {
-		return err
-	}
-	var in ManagementRoleInput
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	m, err := h.svc.SaveManagementRole(r.Context(), PrincipalFrom(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, status, m)
-	return nil
-}
-
-// idForSave gives 0 and 201 for a POST (create), the path id and 200 for a PUT.
-func idForSave(r *http.Request) (int64, int, error) {
-	if r.Method == http.MethodPost {
-		return 0, http.StatusCreated, nil
-	}
-	id, err := httpx.PathID(r)
-	return id, http.StatusOK, err
+	return save(w, r, h.svc.SaveManagementRole)
 }
 
 // DeleteManagementRole: DELETE /api/v1/management-roles/{id}.
 func (h *Handler) DeleteManagementRole(w http.ResponseWriter, r *http.Request) error {
-	return h.noContent(w, r, h.svc.DeleteManagementRole)
+	return done(w, r, h.svc.DeleteManagementRole)
 }
-
-// ---- business roles ----
 
 // BusinessRoles: GET /api/v1/business-roles.
 func (h *Handler) BusinessRoles(w http.ResponseWriter, r *http.Request) error {
-	pg, err := httpx.ParsePage(r)
-	if err != nil {
-		return err
-	}
-	items, total, err := h.svc.BusinessRoles(r.Context(), PrincipalFrom(r.Context()), pg)
-	if err != nil {
-		return err
-	}
-	writeList(w, items, total, pg)
-	return nil
+	return paged(w, r, h.svc.BusinessRoles)
 }
 
 // GetBusinessRole: GET /api/v1/business-roles/{id}.
 func (h *Handler) GetBusinessRole(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	b, err := h.svc.BusinessRole(r.Context(), PrincipalFrom(r.Context()), id)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, b)
-	return nil
+	return one(w, r, h.svc.BusinessRole)
 }
 
 // SaveBusinessRole: POST /api/v1/business-roles and PUT /api/v1/business-roles/{id}.
 func (h *Handler) SaveBusinessRole(w http.ResponseWriter, r *http.Request) error {
-	id, status, err := idForSave(r)
-	if err != nil {
-		return err
-	}
-	var in BusinessRoleInput
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	b, err := h.svc.SaveBusinessRole(r.Context(), PrincipalFrom(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, status, b)
-	return nil
+	return save(w, r, h.svc.SaveBusinessRole)
 }
 
 // DeleteBusinessRole: DELETE /api/v1/business-roles/{id}.
 func (h *Handler) DeleteBusinessRole(w http.ResponseWriter, r *http.Request) error {
-	return h.noContent(w, r, h.svc.DeleteBusinessRole)
+	return done(w, r, h.svc.DeleteBusinessRole)
 }
 
 // ---- systems, menus, URL resources ----
 
 // Systems: GET /api/v1/systems.
 func (h *Handler) Systems(w http.ResponseWriter, r *http.Request) error {
-	pg, err := httpx.ParsePage(r)
-	if err != nil {
-		return err
-	}
-	items, total, err := h.svc.Systems(r.Context(), pg)
-	if err != nil {
-		return err
-	}
-	writeList(w, items, total, pg)
-	return nil
+	return paged(w, r, func(ctx context.Context, _ *Principal, pg httpx.Page) ([]*System, int, error) {
+		return h.svc.Systems(ctx, pg)
+	})
 }
 
 // GetSystem: GET /api/v1/systems/{id}.
 func (h *Handler) GetSystem(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	x, err := h.svc.System(r.Context(), id)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, x)
-	return nil
+	return one(w, r, func(ctx context.Context, _ *Principal, id int64) (*System, error) { return h.svc.System(ctx, id) })
 }
 
 // SaveSystem: POST /api/v1/systems and PUT /api/v1/systems/{id}.
 func (h *Handler) SaveSystem(w http.ResponseWriter, r *http.Request) error {
-	id, status, err := idForSave(r)
-	if err != nil {
-		return err
-	}
-	var in SystemInput
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	x, err := h.svc.SaveSystem(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, status, x)
-	return nil
+	return save(w, r, func(ctx context.Context, _ *Principal, id int64, in SystemInput) (*System, error) {
+		return h.svc.SaveSystem(ctx, id, in)
+	})
 }
 
 // DeleteSystem: DELETE /api/v1/systems/{id}.
 func (h *Handler) DeleteSystem(w http.ResponseWriter, r *http.Request) error {
-	return h.noContent(w, r, func(ctx context.Context, _ *Principal, id int64) error { return h.svc.DeleteSystem(ctx, id) })
+	return done(w, r, func(ctx context.Context, _ *Principal, id int64) error { return h.svc.DeleteSystem(ctx, id) })
 }
 
 // MenuTree: GET /api/v1/menus/tree.
 func (h *Handler) MenuTree(w http.ResponseWriter, r *http.Request) error {
-	t, err := h.svc.MenuTree(r.Context())
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, t)
-	return nil
+	return whole(w, r, func(ctx context.Context, _ *Principal) ([]*Menu, error) { return h.svc.MenuTree(ctx) })
 }
 
 // AssignableMenus: GET /api/v1/menus/assignable.
 func (h *Handler) AssignableMenus(w http.ResponseWriter, r *http.Request) error {
-	t, err := h.svc.AssignableMenuTree(r.Context(), PrincipalFrom(r.Context()))
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, t)
-	return nil
+	return whole(w, r, h.svc.AssignableMenuTree)
 }
 
 // SaveMenu: POST /api/v1/menus and PUT /api/v1/menus/{id}.
 func (h *Handler) SaveMenu(w http.ResponseWriter, r *http.Request) error {
-	id, status, err := idForSave(r)
-	if err != nil {
-		return err
-	}
-	var in MenuInput
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	m, err := h.svc.SaveMenu(r.Context(), PrincipalFrom(r.Context()), id, in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, status, m)
-	return nil
+	return save(w, r, h.svc.SaveMenu)
 }
 
 // DeleteMenu: DELETE /api/v1/menus/{id}.
 func (h *Handler) DeleteMenu(w http.ResponseWriter, r *http.Request) error {
-	return h.noContent(w, r, func(ctx context.Context, _ *Principal, id int64) error { return h.svc.DeleteMenu(ctx, id) })
+	return done(w, r, func(ctx context.Context, _ *Principal, id int64) error { return h.svc.DeleteMenu(ctx, id) })
 }
 
 type menuResources struct {
@@ -429,55 +217,26 @@ type menuResources struct {
 
 // SetMenuResources: PUT /api/v1/menus/{id}/resources.
 func (h *Handler) SetMenuResources(w http.ResponseWriter, r *http.Request) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in menuResources
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	m, err := h.svc.SetMenuResources(r.Context(), id, in.ResourceIDs)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, m)
-	return nil
+	return save(w, r, func(ctx context.Context, _ *Principal, id int64, in menuResources) (*Menu, error) {
+		return h.svc.SetMenuResources(ctx, id, in.ResourceIDs)
+	})
 }
 
 // Resources: GET /api/v1/url-resources.
 func (h *Handler) Resources(w http.ResponseWriter, r *http.Request) error {
-	pg, err := httpx.ParsePage(r)
-	if err != nil {
-		return err
-	}
-	items, total, err := h.svc.Resources(r.Context(), pg)
-	if err != nil {
-		return err
-	}
-	writeList(w, items, total, pg)
-	return nil
+	return paged(w, r, func(ctx context.Context, _ *Principal, pg httpx.Page) ([]*URLResource, int, error) {
+		return h.svc.Resources(ctx, pg)
+	})
 }
 
 // SaveResource: POST /api/v1/url-resources and PUT /api/v1/url-resources/{id}.
 func (h *Handler) SaveResource(w http.ResponseWriter, r *http.Request) error {
-	id, status, err := idForSave(r)
-	if err != nil {
-		return err
-	}
-	var in ResourceInput
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	x, err := h.svc.SaveResource(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, status, x)
-	return nil
+	return save(w, r, func(ctx context.Context, _ *Principal, id int64, in ResourceInput) (*URLResource, error) {
+		return h.svc.SaveResource(ctx, id, in)
+	})
 }
 
 // DeleteResource: DELETE /api/v1/url-resources/{id}.
 func (h *Handler) DeleteResource(w http.ResponseWriter, r *http.Request) error {
-	return h.noContent(w, r, func(ctx context.Context, _ *Principal, id int64) error { return h.svc.DeleteResource(ctx, id) })
+	return done(w, r, func(ctx context.Context, _ *Principal, id int64) error { return h.svc.DeleteResource(ctx, id) })
 }

@@ -135,7 +135,11 @@ func subtrees(orgs []*Org, roots []int64) map[int64]bool {
 
 // visibleOrgs are the organisations a user may see: those they manage and
 // their own organisation's subtree.
-func (s *Service) visibleOrgs(ctx context.Context, p *Principal, sc *Scope) (map[int64]bool, error) {
+func (s *Service) visibleOrgs(ctx context.Context, p *Principal) (map[int64]bool, error) {
+	sc, err := s.scope(ctx, p)
+	if err != nil {
+		return nil, err
+	}
 	orgs, err := s.store.Orgs(ctx)
 	if err != nil {
 		return nil, err

@@ -39,11 +39,7 @@ func (in OrgInput) check() error {
 
 // OrgTree gives the organisations the caller may see, as a forest.
 func (s *Service) OrgTree(ctx context.Context, p *Principal) ([]*Org, error) {
-	sc, err := s.scope(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	vis, err := s.visibleOrgs(ctx, p, sc)
+	vis, err := s.visibleOrgs(ctx, p)
 	if err != nil {
 		return nil, err
 	}
@@ -74,11 +70,7 @@ func (s *Service) OrgTree(ctx context.Context, p *Principal) ([]*Org, error) {
 
 // Org fetches an organisation the caller may see.
 func (s *Service) Org(ctx context.Context, p *Principal, id int64) (*Org, error) {
-	sc, err := s.scope(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	vis, err := s.visibleOrgs(ctx, p, sc)
+	vis, err := s.visibleOrgs(ctx, p)
 	if err != nil {
 		return nil, err
 	}

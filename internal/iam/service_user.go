@@ -58,11 +58,7 @@ type UserListFilter struct {
 // Users lists users in organisations the caller may see (an org filter
 // includes its subtree).
 func (s *Service) Users(ctx context.Context, p *Principal, pg httpx.Page, f UserListFilter) ([]*User, int, error) {
-	sc, err := s.scope(ctx, p)
-	if err != nil {
-		return nil, 0, err
-	}
-	vis, err := s.visibleOrgs(ctx, p, sc)
+	vis, err := s.visibleOrgs(ctx, p)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -97,11 +93,7 @@ func (s *Service) listUsers(ctx context.Context, orgs map[int64]bool, pg httpx.P
 
 // User fetches a user the caller may see.
 func (s *Service) User(ctx context.Context, p *Principal, id int64) (*User, error) {
-	sc, err := s.scope(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	vis, err := s.visibleOrgs(ctx, p, sc)
+	vis, err := s.visibleOrgs(ctx, p)
 	if err != nil {
 		return nil, err
 	}
