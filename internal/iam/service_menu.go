@@ -135,7 +135,15 @@ func (in MenuInput) check() error {
 	if in.Path != "" && !strings.HasPrefix(in.Path, "/") {
 		c.Add("path", "format", "starts with /")
 	}
-	checkURL(&c, "external_url", in.ExternalURL, false)
+	// An external URL is absolute, or a path under the bound system's base URL.
+	if strings.HasPrefix(in.ExternalURL, "/") {
+		if in.SystemID == nil {
+			c.Add("external_url", "needs_system", "a relative URL needs an integrated system")
+		}
+		c.Text("external_url", in.ExternalURL, false, 500)
+	} else {
+		checkURL(&c, "external_url", in.ExternalURL, false)
+	}
 	if in.Type == "menu" && in.Path == "" && in.ExternalURL == "" {
 		c.Add("path", "required", "a menu needs a console path or an external URL")
 	}
@@ -210,7 +218,21 @@ func (s *Service) MyMenus(ctx context.Context, p *Principal) ([]*Menu, error) {
 			cur = byID[*cur.ParentID]
 		}
 	}
-	return menuForest(all, keep, false), nil
+	return pruneEmptyDirs(menuForest(all, keep, false)), nil
+}
+
+// pruneEmptyDirs drops directories left with nothing to open, e.g. when
+// the only menu under them belongs to a disabled system.
+func pruneEmptyDirs(ms []*Menu) []*Menu {
+	out := ms[:0]
+	for _, m := range ms {
+		m.Children = pruneEmptyDirs(m.Children)
+		if m.Type == "dir" && len(m.Children) == 0 {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // menuForest links the kept nodes (nil: all) into a forest; a node whose
