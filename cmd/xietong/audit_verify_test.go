@@ -43,7 +43,7 @@ func TestAuditVerifyNamesTheTamperedRow(t *testing.T) {
 		}
 
 		out, err := run(t, "audit", "verify", "--data-dir", cfg.DataDir)
-		if err != nil || !strings.Contains(out, "audit log OK: 7 rows verified") {
+		if err != nil || !strings.Contains(out, "audit log OK: 8 rows verified") {
 			t.Fatalf("untouched log: %v\n%s", err, out)
 		}
 
@@ -53,27 +53,27 @@ func TestAuditVerifyNamesTheTamperedRow(t *testing.T) {
 		}
 		defer a.Close()
 		ctx := context.Background()
-		if _, err := a.DB.Exec(ctx, "UPDATE audit_log SET target_id = 'nobody' WHERE seq = 5"); err != nil {
+		if _, err := a.DB.Exec(ctx, "UPDATE audit_log SET target_id = 'nobody' WHERE seq = 6"); err != nil {
 			t.Fatal(err)
 		}
 		out, err = run(t, "audit", "verify", "--data-dir", cfg.DataDir)
-		if err == nil || !strings.Contains(out, "BROKEN at row 5") || !strings.Contains(out, "altered") {
-			t.Fatalf("edited row 5: %v\n%s", err, out)
+		if err == nil || !strings.Contains(out, "BROKEN at row 6") || !strings.Contains(out, "altered") {
+			t.Fatalf("edited row 6: %v\n%s", err, out)
 		}
 
-		// Put row 5 back (verify passes again), then remove row 6.
-		if _, err := a.DB.Exec(ctx, "UPDATE audit_log SET target_id = 'secadmin' WHERE seq = 5"); err != nil {
+		// Put row 6 back (verify passes again), then remove row 7.
+		if _, err := a.DB.Exec(ctx, "UPDATE audit_log SET target_id = 'secadmin' WHERE seq = 6"); err != nil {
 			t.Fatal(err)
 		}
 		if out, err := run(t, "audit", "verify", "--data-dir", cfg.DataDir); err != nil {
-			t.Fatalf("restored row 5: %v\n%s", err, out)
+			t.Fatalf("restored row 6: %v\n%s", err, out)
 		}
-		if _, err := a.DB.Exec(ctx, "DELETE FROM audit_log WHERE seq = 6"); err != nil {
+		if _, err := a.DB.Exec(ctx, "DELETE FROM audit_log WHERE seq = 7"); err != nil {
 			t.Fatal(err)
 		}
 		out, err = run(t, "audit", "verify", "--data-dir", cfg.DataDir)
-		if err == nil || !strings.Contains(out, "BROKEN at row 6") || !strings.Contains(out, "removed") {
-			t.Fatalf("deleted row 6: %v\n%s", err, out)
+		if err == nil || !strings.Contains(out, "BROKEN at row 7") || !strings.Contains(out, "removed") {
+			t.Fatalf("deleted row 7: %v\n%s", err, out)
 		}
 	})
 }

@@ -49,7 +49,7 @@ func (g *globalFlags) open(ctx context.Context) (*app.App, error) {
 }
 
 func newServe(g *globalFlags) *cobra.Command {
-	var listen string
+	var listen, gatewayListen string
 	var plain bool
 	cmd := &cobra.Command{
 		Use:   "serve",
@@ -63,6 +63,9 @@ func newServe(g *globalFlags) *cobra.Command {
 			if plain {
 				over["plain_http"] = "true"
 			}
+			if gatewayListen != "" {
+				over["gateway_listen"] = gatewayListen
+			}
 			cfg, err := g.load(over)
 			if err != nil {
 				return err
@@ -75,17 +78,24 @@ func newServe(g *globalFlags) *cobra.Command {
 			defer a.Close()
 			printBootstrap(cmd, a)
 			log.Info("xietong starting", "version", version, "config", cfg.Redacted())
-			return a.Serve(cmd.Context(), func(addr string) {
-				scheme := "https"
+			return a.Serve(cmd.Context(), func(console, gw string) {
+				scheme, gwScheme := "https", "https"
 				if cfg.PlainHTTP {
 					scheme = "http"
 				}
-				fmt.Fprintf(cmd.OutOrStdout(), "xietong %s: console at %s://%s/ (metadata: %s)\n", version, scheme, addr, cfg.DBDriver)
+				if cfg.GatewayPlainHTTP {
+					gwScheme = "http"
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "xietong %s: console at %s://%s/ (metadata: %s)\n", version, scheme, console, cfg.DBDriver)
+				if gw != "" {
+					fmt.Fprintf(cmd.OutOrStdout(), "xietong %s: gateway at %s://%s/\n", version, gwScheme, gw)
+				}
 			})
 		},
 	}
 	cmd.Flags().StringVar(&listen, "listen", "", "address to listen on (default 127.0.0.1:8443)")
 	cmd.Flags().BoolVar(&plain, "plain-http", false, "serve plain HTTP (loopback only, for development)")
+	cmd.Flags().StringVar(&gatewayListen, "gateway-listen", "", "address of the gateway (default 127.0.0.1:9443; \"\" in config disables it)")
 	return cmd
 }
 

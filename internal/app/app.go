@@ -12,14 +12,18 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/xietong/xietong/internal/audit"
+	"github.com/xietong/xietong/internal/calllog"
 	"github.com/xietong/xietong/internal/config"
+	"github.com/xietong/xietong/internal/consumer"
 	"github.com/xietong/xietong/internal/db"
+	"github.com/xietong/xietong/internal/gateway"
 	"github.com/xietong/xietong/internal/httpx"
 	"github.com/xietong/xietong/internal/iam"
 )
@@ -32,6 +36,11 @@ type App struct {
 	IAM       *iam.Service
 	Routes    []httpx.Route
 	Bootstrap *iam.Bootstrap
+	Consumers *consumer.Service
+	Gateway   *gateway.Gateway
+	Ingester  *calllog.Ingester
+	journal   *calllog.Journal
+	closeFns  []func()
 	log       *slog.Logger
 	handler   http.Handler
 }
@@ -51,19 +60,49 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 		return nil, err
 	}
 	a := &App{Config: cfg, DB: d, log: logger}
+	fail := func(err error) (*App, error) {
+		a.Close()
+		return nil, err
+	}
+	a.closeFns = append(a.closeFns, func() { d.Close() })
 	a.Audit = audit.New(d)
 	a.IAM = iam.NewService(d, iam.NewStore(d), a.Audit, logger, cfg.PasswordIterations)
 	ih := iam.NewHandler(a.IAM, a.Audit, logger, !cfg.PlainHTTP, cfg.TrustedProxies)
 	ops := &opsHandler{db: d, metricsToken: cfg.MetricsToken, registry: prometheus.NewRegistry()}
-	a.Routes = routes(ih, audit.NewHandler(a.Audit, logger), ops)
+
+	box, indexKey, err := masterKey(cfg)
+	if err != nil {
+		return fail(err)
+	}
+	a.Consumers = consumer.NewService(d, consumer.NewStore(d), a.Audit, box)
+	if err := a.Consumers.EnsurePlatformKey(ctx); err != nil {
+		return fail(err)
+	}
+	callDir := filepath.Join(cfg.DataDir, "calls")
+	if a.journal, err = calllog.OpenJournal(callDir); err != nil {
+		return fail(err)
+	}
+	a.closeFns = append(a.closeFns, func() { a.journal.Sync(); a.journal.Close() })
+	state, closeState, err := gatewayState(ctx, cfg)
+	if err != nil {
+		return fail(err)
+	}
+	a.closeFns = append(a.closeFns, closeState)
+	a.Gateway, err = gateway.New(ctx, gateway.Options{Load: a.Consumers.Snapshot, Version: a.Consumers.Version, State: state,
+		Journal: a.journal, Box: box, IndexKey: indexKey, Log: logger, TrustedProxies: cfg.TrustedProxies})
+	if err != nil {
+		return fail(err)
+	}
+	a.Ingester = calllog.NewIngester(d, callDir, logger)
+	calls := calllog.NewHandler(d, box, func(s string) string { return gateway.SubjectIndex(indexKey, s) }, a.Audit)
+	a.Routes = routes(ih, audit.NewHandler(a.Audit, logger), ops, consumer.NewHandler(a.Consumers), calls, a.Gateway)
 	ops.routes = a.Routes
 	specs := make([]iam.RouteSpec, 0, len(a.Routes))
 	for _, r := range a.Routes {
 		specs = append(specs, iam.RouteSpec{Method: r.Method, Pattern: r.Path, Name: r.Name, Menu: r.Menu})
 	}
 	if a.Bootstrap, err = a.IAM.Seed(ctx, specs, cfg.BootstrapPassword); err != nil {
-		d.Close()
-		return nil, err
+		return fail(err)
 	}
 	a.handler = a.buildHandler(ih, ops, console)
 	return a, nil
@@ -99,54 +138,97 @@ func (a *App) buildHandler(ih *iam.Handler, ops *opsHandler, console fs.FS) http
 	return httpx.SecurityHeaders(mux)
 }
 
-// Close releases the database.
-func (a *App) Close() error { return a.DB.Close() }
+// GatewayHandler is the data plane's handler (served on its own listener).
+func (a *App) GatewayHandler() http.Handler { return a.Gateway }
 
-// Serve listens on the configured address until ctx ends, then shuts down
-// gracefully, letting calls in flight finish (up to 15 s).
-func (a *App) Serve(ctx context.Context, ready func(addr string)) error {
-	srv := &http.Server{
-		Handler:           a.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      5 * time.Minute, // exports stream for a while
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    64 << 10,
-		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+// Close releases what New opened, in reverse order.
+func (a *App) Close() error {
+	for i := len(a.closeFns) - 1; i >= 0; i-- {
+		a.closeFns[i]()
 	}
-	ln, err := net.Listen("tcp", a.Config.Listen)
+	a.closeFns = nil
+	return nil
+}
+
+// Serve listens on the console address and, when configured, the gateway
+// address, until ctx ends; then it shuts both down gracefully, letting calls
+// in flight finish (up to 15 s), and ingests the rest of the call journal.
+func (a *App) Serve(ctx context.Context, ready func(console, gateway string)) error {
+	console, err := a.listen(a.Config.Listen, a.Config.PlainHTTP)
 	if err != nil {
-		return fmt.Errorf("app: listen %s: %w", a.Config.Listen, err)
+		return err
 	}
-	if !a.Config.PlainHTTP {
-		cert, err := loadOrCreateCert(a.Config)
+	servers := []*http.Server{a.server(a.handler, 5*time.Minute)}
+	listeners := []net.Listener{console}
+	gwAddr := ""
+	if a.Config.GatewayListen != "" {
+		gl, err := a.listen(a.Config.GatewayListen, a.Config.GatewayPlainHTTP)
 		if err != nil {
-			ln.Close()
+			console.Close()
 			return err
 		}
-		srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
-		ln = tls.NewListener(ln, srv.TLSConfig)
+		servers = append(servers, a.server(a.Gateway, 2*time.Minute))
+		listeners = append(listeners, gl)
+		gwAddr = gl.Addr().String()
 	}
 	go a.sweepSessions(ctx)
+	go a.Gateway.Watch(ctx, 500*time.Millisecond)
+	ingestDone := make(chan struct{})
+	go func() { a.Ingester.Run(ctx, 200*time.Millisecond); close(ingestDone) }()
 	if ready != nil {
-		ready(ln.Addr().String())
+		ready(console.Addr().String(), gwAddr)
 	}
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
+	errc := make(chan error, len(servers))
+	for i, srv := range servers {
+		go func(srv *http.Server, ln net.Listener) { errc <- srv.Serve(ln) }(srv, listeners[i])
+	}
+	var first error
 	select {
-	case err := <-errc:
-		return err
+	case first = <-errc:
 	case <-ctx.Done():
 	}
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+	for _, srv := range servers {
+		if err := srv.Shutdown(shutdownCtx); err != nil && first == nil {
+			first = err
+		}
 	}
-	if err := <-errc; err != nil && !errors.Is(err, http.ErrServerClosed) {
-		return err
+	<-ingestDone
+	if first != nil && !errors.Is(first, http.ErrServerClosed) {
+		return first
 	}
 	return nil
+}
+
+func (a *App) server(h http.Handler, writeTimeout time.Duration) *http.Server {
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      writeTimeout,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(a.log.Handler(), slog.LevelWarn),
+	}
+}
+
+// listen opens addr, with TLS (the configured or self-signed certificate)
+// unless plain is set.
+func (a *App) listen(addr string, plain bool) (net.Listener, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("app: listen %s: %w", addr, err)
+	}
+	if plain {
+		return ln, nil
+	}
+	cert, err := loadOrCreateCert(a.Config)
+	if err != nil {
+		ln.Close()
+		return nil, err
+	}
+	return tls.NewListener(ln, &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}), nil
 }
 
 func (a *App) sweepSessions(ctx context.Context) {

@@ -2,6 +2,9 @@ package app
 
 import (
 	"github.com/xietong/xietong/internal/audit"
+	"github.com/xietong/xietong/internal/calllog"
+	"github.com/xietong/xietong/internal/consumer"
+	"github.com/xietong/xietong/internal/gateway"
 	"github.com/xietong/xietong/internal/httpx"
 	"github.com/xietong/xietong/internal/iam"
 )
@@ -9,7 +12,7 @@ import (
 // routes is the route table: every API route xietong answers, in one place.
 // The mux, the built-in URL resources (URL资源), the OpenAPI document and the
 // route-walking authorisation test all read it.
-func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler) []httpx.Route {
+func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handler, calls *calllog.Handler, gw *gateway.Gateway) []httpx.Route {
 	const P, A, X = httpx.Public, httpx.Authenticated, httpx.Permitted
 	return []httpx.Route{
 		// Operations.
@@ -90,5 +93,37 @@ func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler) []httpx.Route {
 		{Method: "GET", Path: "/api/v1/audit/events", Access: X, Menu: "audit.events", Name: "查询审计日志", Summary: "Search the audit log", Handler: a.Search},
 		{Method: "GET", Path: "/api/v1/audit/events/export", Access: X, Menu: "audit.events.export", Name: "导出审计日志", Summary: "Export the audit log (CSV or Excel)", Handler: a.Export},
 		{Method: "GET", Path: "/api/v1/audit/verify", Access: X, Menu: "audit.events.export", Name: "校验审计日志", Summary: "Verify the SM3 hash chain", Handler: a.Verify},
+
+		// Gateway: consumers (接入方) and APIs — the system admin.
+		{Method: "GET", Path: "/api/v1/gateway/consumers", Access: X, Menu: "gateway.consumers", Name: "查询接入方", Summary: "List consumers", Handler: c.Consumers},
+		{Method: "GET", Path: "/api/v1/gateway/consumers/{id}", Access: X, Menu: "gateway.consumers", Name: "查看接入方", Summary: "One consumer with its keys", Handler: c.GetConsumer},
+		{Method: "POST", Path: "/api/v1/gateway/consumers", Access: X, Menu: "gateway.consumers.write", Name: "新增接入方", Summary: "Create a consumer", Handler: c.SaveConsumer},
+		{Method: "PUT", Path: "/api/v1/gateway/consumers/{id}", Access: X, Menu: "gateway.consumers.write", Name: "修改接入方", Summary: "Edit a consumer", Handler: c.SaveConsumer},
+		{Method: "DELETE", Path: "/api/v1/gateway/consumers/{id}", Access: X, Menu: "gateway.consumers.write", Name: "删除接入方", Summary: "Delete a consumer", Handler: c.DeleteConsumer},
+		{Method: "GET", Path: "/api/v1/gateway/apis", Access: X, Menu: "gateway.apis", Name: "查询共享接口", Summary: "List gateway APIs", Handler: c.APIs},
+		{Method: "GET", Path: "/api/v1/gateway/apis/{id}", Access: X, Menu: "gateway.apis", Name: "查看共享接口", Summary: "One gateway API", Handler: c.GetAPI},
+		{Method: "POST", Path: "/api/v1/gateway/apis", Access: X, Menu: "gateway.apis.write", Name: "发布共享接口", Summary: "Publish an API", Handler: c.SaveAPI},
+		{Method: "PUT", Path: "/api/v1/gateway/apis/{id}", Access: X, Menu: "gateway.apis.write", Name: "修改共享接口", Summary: "Edit an API", Handler: c.SaveAPI},
+		{Method: "DELETE", Path: "/api/v1/gateway/apis/{id}", Access: X, Menu: "gateway.apis.write", Name: "删除共享接口", Summary: "Delete an API", Handler: c.DeleteAPI},
+		{Method: "GET", Path: "/api/v1/gateway/status", Access: X, Menu: "gateway.status", Name: "网关运行状态", Summary: "Breakers and configuration version", Handler: gw.Status},
+
+		// Gateway: credentials and grants — the security admin.
+		{Method: "GET", Path: "/api/v1/gateway/grant-options", Access: X, Menu: "gateway.grants", Name: "授权可选项", Summary: "Consumers, APIs and categories a grant can name", Handler: c.GrantOptions},
+		{Method: "GET", Path: "/api/v1/gateway/consumers/{id}/credentials", Access: X, Menu: "gateway.credentials", Name: "查看接入方凭证", Summary: "A consumer's keys and data keys", Handler: c.GetConsumer},
+		{Method: "POST", Path: "/api/v1/gateway/consumers/{id}/keys", Access: X, Menu: "gateway.credentials", Name: "签发访问密钥", Summary: "Issue an access key (secret shown once)", Handler: c.IssueKey},
+		{Method: "POST", Path: "/api/v1/gateway/keys/{id}/rotate", Access: X, Menu: "gateway.credentials", Name: "轮换访问密钥", Summary: "Rotate a key with an overlap", Handler: c.RotateKey},
+		{Method: "POST", Path: "/api/v1/gateway/keys/{id}/revoke", Access: X, Menu: "gateway.credentials", Name: "吊销访问密钥", Summary: "Revoke a key", Handler: c.RevokeKey},
+		{Method: "POST", Path: "/api/v1/gateway/consumers/{id}/data-keys", Access: X, Menu: "gateway.credentials", Name: "签发数据密钥", Summary: "Issue an SM4 data key in an SM2 envelope", Handler: c.IssueDataKey},
+		{Method: "POST", Path: "/api/v1/gateway/data-keys/{id}/revoke", Access: X, Menu: "gateway.credentials", Name: "吊销数据密钥", Summary: "Revoke a data key", Handler: c.RevokeDataKey},
+		{Method: "GET", Path: "/api/v1/gateway/platform-keys", Access: X, Menu: "gateway.credentials", Name: "平台签名密钥", Summary: "The platform's public signing keys", Handler: c.PlatformKeys},
+		{Method: "POST", Path: "/api/v1/gateway/platform-keys/rotate", Access: X, Menu: "gateway.credentials", Name: "轮换平台密钥", Summary: "Make a new platform signing key", Handler: c.RotatePlatformKey},
+		{Method: "GET", Path: "/api/v1/gateway/grants", Access: X, Menu: "gateway.grants", Name: "查询授权", Summary: "List grants", Handler: c.Grants},
+		{Method: "POST", Path: "/api/v1/gateway/grants", Access: X, Menu: "gateway.grants.write", Name: "新增授权", Summary: "Grant an API to a consumer", Handler: c.SaveGrant},
+		{Method: "PUT", Path: "/api/v1/gateway/grants/{id}", Access: X, Menu: "gateway.grants.write", Name: "修改授权", Summary: "Edit a grant", Handler: c.SaveGrant},
+		{Method: "DELETE", Path: "/api/v1/gateway/grants/{id}", Access: X, Menu: "gateway.grants.write", Name: "删除授权", Summary: "Delete a grant", Handler: c.DeleteGrant},
+
+		// Gateway: the call log — the audit admin.
+		{Method: "GET", Path: "/api/v1/gateway/calls", Access: X, Menu: "gateway.calls", Name: "查询调用日志", Summary: "Search gateway calls (by subject too)", Handler: calls.Search},
+		{Method: "GET", Path: "/api/v1/gateway/calls/export", Access: X, Menu: "gateway.calls", Name: "导出调用日志", Summary: "Export gateway calls (CSV)", Handler: calls.Export},
 	}
 }

@@ -30,6 +30,10 @@ type Config struct {
 	TrustedProxies     []netip.Prefix
 	LogLevel           string
 	PasswordIterations int
+	GatewayListen      string // empty: no gateway listener
+	GatewayPlainHTTP   bool   // loopback only
+	RedisURL           string // secret; empty: gateway state in memory (one node)
+	MasterKey          string // secret; 32 hex digits; empty: <data_dir>/master.key, made on first start
 }
 
 // option is one row of the options table: its name in YAML (and, upper-cased
@@ -57,6 +61,10 @@ func options() []option {
 		{"trusted_proxies", "", false, "comma-separated CIDRs whose X-Forwarded-For is believed", setProxies},
 		{"log_level", "info", false, "debug, info, warn or error", func(c *Config, v string) error { c.LogLevel = v; return nil }},
 		{"password_iterations", "100000", false, "PBKDF2-HMAC-SM3 iterations for new password hashes", func(c *Config, v string) (err error) { c.PasswordIterations, err = strconv.Atoi(v); return }},
+		{"gateway_listen", "127.0.0.1:9443", false, "address of the data-sharing gateway (apart from the console); empty: none", func(c *Config, v string) error { c.GatewayListen = v; return nil }},
+		{"gateway_plain_http", "false", false, "serve the gateway over plain HTTP (loopback only)", func(c *Config, v string) (err error) { c.GatewayPlainHTTP, err = strconv.ParseBool(v); return }},
+		{"redis_url", "", true, "redis://… shared by gateway nodes for nonces, rate limits and quotas; empty: memory", func(c *Config, v string) error { c.RedisURL = v; return nil }},
+		{"master_key", "", true, "32 hex digits (SM4 key) sealing secrets at rest; empty: <data_dir>/master.key", func(c *Config, v string) error { c.MasterKey = v; return nil }},
 	}
 }
 
@@ -186,6 +194,18 @@ func (c *Config) Validate() error {
 	default:
 		return fmt.Errorf("config: log_level %q: want debug, info, warn or error", c.LogLevel)
 	}
+	if c.GatewayListen != "" {
+		gh, _, err := net.SplitHostPort(c.GatewayListen)
+		if err != nil {
+			return fmt.Errorf("config: gateway_listen %q: %w", c.GatewayListen, err)
+		}
+		if c.GatewayPlainHTTP && !isLoopback(gh) {
+			return fmt.Errorf("config: gateway_plain_http is allowed only on a loopback address, not %q", c.GatewayListen)
+		}
+	}
+	if c.MasterKey != "" && (len(c.MasterKey) != 32 || strings.Trim(strings.ToLower(c.MasterKey), "0123456789abcdef") != "") {
+		return fmt.Errorf("config: master_key must be 32 hex digits")
+	}
 	if c.PasswordIterations < 10000 {
 		return fmt.Errorf("config: password_iterations %d is below 10000", c.PasswordIterations)
 	}
@@ -206,13 +226,15 @@ func (c *Config) Redacted() map[string]string {
 		"data_dir": c.DataDir, "listen": c.Listen, "plain_http": strconv.FormatBool(c.PlainHTTP),
 		"tls_cert": c.TLSCert, "tls_key": c.TLSKey, "db_driver": c.DBDriver, "log_level": c.LogLevel,
 		"password_iterations": strconv.Itoa(c.PasswordIterations),
+		"gateway_listen":      c.GatewayListen, "gateway_plain_http": strconv.FormatBool(c.GatewayPlainHTTP),
 	}
 	var ps []string
 	for _, p := range c.TrustedProxies {
 		ps = append(ps, p.String())
 	}
 	out["trusted_proxies"] = strings.Join(ps, ",")
-	for name, v := range map[string]string{"db_dsn": c.DBDSN, "bootstrap_password": c.BootstrapPassword, "metrics_token": c.MetricsToken} {
+	for name, v := range map[string]string{"db_dsn": c.DBDSN, "bootstrap_password": c.BootstrapPassword, "metrics_token": c.MetricsToken,
+		"redis_url": c.RedisURL, "master_key": c.MasterKey} {
 		if v != "" {
 			out[name] = "******"
 		} else {

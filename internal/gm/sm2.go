@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 
+	"github.com/emmansun/gmsm/pkcs8"
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/smx509"
 )
@@ -96,4 +97,15 @@ func ParsePrivatePEM(s string) (*sm2.PrivateKey, error) {
 		return nil, ErrNotSM2
 	}
 	return priv, nil
+}
+
+// EncryptedPrivatePEM encodes an SM2 private key as a PKCS#8 "ENCRYPTED
+// PRIVATE KEY" under the passphrase (PBES2), readable by OpenSSL with
+// `openssl pkey -in key.pem -passin pass:…`.
+func EncryptedPrivatePEM(priv *sm2.PrivateKey, passphrase string) (string, error) {
+	der, err := pkcs8.MarshalPrivateKey(priv, []byte(passphrase), pkcs8.DefaultOpts)
+	if err != nil {
+		return "", err
+	}
+	return string(pem.EncodeToMemory(&pem.Block{Type: "ENCRYPTED PRIVATE KEY", Bytes: der})), nil
 }

@@ -54,6 +54,16 @@ var builtinMenus = []menuDef{
 	{"audit", "", "dir", "审计管理", "Audit", "", "Document"},
 	{"audit.events", "audit", "menu", "审计日志", "Audit log", "/audit/events", "Tickets"},
 	{"audit.events.export", "audit.events", "button", "导出与校验", "Export and verify", "", ""},
+	{"gateway", "", "dir", "数据共享网关", "Sharing gateway", "", "Share"},
+	{"gateway.consumers", "gateway", "menu", "接入方", "Consumers", "/gateway/consumers", "Connection"},
+	{"gateway.consumers.write", "gateway.consumers", "button", "接入方维护", "Edit consumers", "", ""},
+	{"gateway.apis", "gateway", "menu", "共享接口", "APIs", "/gateway/apis", "Guide"},
+	{"gateway.apis.write", "gateway.apis", "button", "接口发布与维护", "Publish and edit APIs", "", ""},
+	{"gateway.status", "gateway", "menu", "运行状态", "Breakers and limits", "/gateway/status", "Odometer"},
+	{"gateway.credentials", "gateway", "menu", "密钥与凭证", "Keys and credentials", "/gateway/credentials", "Key"},
+	{"gateway.grants", "gateway", "menu", "接口授权", "Grants", "/gateway/grants", "Stamp"},
+	{"gateway.grants.write", "gateway.grants", "button", "授权维护", "Edit grants", "", ""},
+	{"gateway.calls", "gateway", "menu", "调用日志", "Call log", "/gateway/calls", "Tickets"},
 	{"profile", "", "menu", "个人中心", "My profile", "/profile", "Postcard"},
 }
 
@@ -76,16 +86,40 @@ func under(prefixes ...string) func(string) bool {
 
 func none(string) bool { return false }
 
+// is matches exactly the given codes (a directory without its children).
+func is(codes ...string) func(string) bool {
+	return func(code string) bool {
+		for _, c := range codes {
+			if code == c {
+				return true
+			}
+		}
+		return false
+	}
+}
+
+func either(fs ...func(string) bool) func(string) bool {
+	return func(code string) bool {
+		for _, f := range fs {
+			if f(code) {
+				return true
+			}
+		}
+		return false
+	}
+}
+
 // The three admins (三员分立). The system admin may put any system page
 // into business roles except management-role administration; the security
 // and audit admins assign nothing.
 var builtinRoles = []roleDef{
-	{"system-admin", "系统管理员", AdminSystem, "管理组织机构、用户、角色、接入系统、菜单与URL资源",
-		under("system"), func(c string) bool { return under("system")(c) && !under("system.mroles")(c) }, true},
-	{"security-admin", "安全管理员", AdminSecurity, "管理安全策略、账号锁定与会话",
-		under("security"), none, true},
-	{"audit-admin", "审计管理员", AdminAudit, "查阅、导出并校验审计日志",
-		under("audit"), none, false},
+	{"system-admin", "系统管理员", AdminSystem, "管理组织机构、用户、角色、接入系统、菜单与URL资源；登记接入方、发布共享接口",
+		either(under("system", "gateway.consumers", "gateway.apis", "gateway.status"), is("gateway")),
+		func(c string) bool { return under("system")(c) && !under("system.mroles")(c) }, true},
+	{"security-admin", "安全管理员", AdminSecurity, "管理安全策略、账号锁定与会话；签发密钥、授权接口",
+		either(under("security", "gateway.credentials", "gateway.grants"), is("gateway")), none, true},
+	{"audit-admin", "审计管理员", AdminAudit, "查阅、导出并校验审计日志与网关调用日志",
+		either(under("audit", "gateway.calls"), is("gateway")), none, false},
 }
 
 var builtinUsers = []struct{ username, name, role string }{
@@ -136,9 +170,11 @@ func (s *Service) Seed(ctx context.Context, routes []RouteSpec, bootstrapPasswor
 			}
 		}
 		menuIDs := map[string]int64{}
+		var added []string // built-in menus new in this version
 		for i, d := range builtinMenus {
 			m, err := s.store.MenuByCode(ctx, d.code)
 			if errors.Is(err, db.ErrNotFound) {
+				added = append(added, d.code)
 				m = &Menu{Type: d.typ, Code: d.code, NameZH: d.zh, NameEN: d.en, Path: d.path, Icon: d.icon, Sort: i * 10, Builtin: true}
 				if d.parent != "" {
 					pid := menuIDs[d.parent]
@@ -180,6 +216,13 @@ func (s *Service) Seed(ctx context.Context, routes []RouteSpec, bootstrapPasswor
 			r, err := s.store.ManagementRoleByCode(ctx, d.code)
 			if err == nil {
 				roleIDs[d.code] = r.ID
+				// A new version's built-in menus go to the built-in roles
+				// their rules name; what administrators changed stays.
+				for _, code := range added {
+					if err := s.store.addRoleMenu(ctx, r.ID, menuIDs[code], d.use(code), d.assign(code)); err != nil {
+						return err
+					}
+				}
 				continue
 			}
 			if !errors.Is(err, db.ErrNotFound) {

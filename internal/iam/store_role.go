@@ -268,8 +268,19 @@ func (s *Store) unionLinked(ctx context.Context, l link, ids []int64) ([]int64, 
 
 // GrantMenuToManagementRole adds a menu to a role's usable and assignable sets.
 func (s *Store) GrantMenuToManagementRole(ctx context.Context, roleID, menuID int64) error {
-	for _, l := range []link{linkUseMenus, linkAssignMenus} {
-		if _, err := s.db.Exec(ctx, "INSERT INTO "+l.table+" ("+l.left+", "+l.right+") VALUES (?, ?) ON CONFLICT DO NOTHING", roleID, menuID); err != nil {
+	return s.addRoleMenu(ctx, roleID, menuID, true, true)
+}
+
+// addRoleMenu adds a menu to a role's usable and/or assignable set.
+func (s *Store) addRoleMenu(ctx context.Context, roleID, menuID int64, use, assign bool) error {
+	for _, x := range []struct {
+		l  link
+		on bool
+	}{{linkUseMenus, use}, {linkAssignMenus, assign}} {
+		if !x.on {
+			continue
+		}
+		if _, err := s.db.Exec(ctx, "INSERT INTO "+x.l.table+" ("+x.l.left+", "+x.l.right+") VALUES (?, ?) ON CONFLICT DO NOTHING", roleID, menuID); err != nil {
 			return err
 		}
 	}

@@ -1,0 +1,401 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/netip"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/sony/gobreaker/v2"
+
+	"github.com/xietong/xietong/internal/calllog"
+	"github.com/xietong/xietong/internal/gm"
+	"github.com/xietong/xietong/internal/httpx"
+	xt "github.com/xietong/xietong/sdk/go"
+)
+
+// Options configure a gateway.
+type Options struct {
+	Load           func(ctx context.Context) (*Snapshot, error)
+	Version        func(ctx context.Context) (int64, error)
+	State          State
+	Journal        *calllog.Journal
+	Box            *gm.Box // seals the subject of a lookup in the call log
+	IndexKey       []byte  // keys the subject index (HMAC-SM3)
+	Log            *slog.Logger
+	TrustedProxies []netip.Prefix
+	// BreakerOpen is how long a tripped breaker stays open before half-open
+	// probes (default 10 s).
+	BreakerOpen time.Duration
+	Now         func() time.Time
+}
+
+// Gateway serves consumer calls from the current snapshot.
+type Gateway struct {
+	o        Options
+	snap     atomic.Pointer[Snapshot]
+	breakers sync.Map // upstream host → *breaker
+	client   *http.Client
+	stages   []Stage
+}
+
+// MaxBodyBytes bounds a request body.
+const MaxBodyBytes = 8 << 20
+
+// New loads the first snapshot and compiles the stages.
+func New(ctx context.Context, o Options) (*Gateway, error) {
+	if o.Now == nil {
+		o.Now = time.Now
+	}
+	if o.BreakerOpen == 0 {
+		o.BreakerOpen = 10 * time.Second
+	}
+	g := &Gateway{o: o, client: &http.Client{Transport: &http.Transport{
+		MaxIdleConns: 512, MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: false,
+	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	if err := g.Reload(ctx); err != nil {
+		return nil, err
+	}
+	g.stages = []Stage{authenticate{g}, replay{g}, route{}, authorise{g}, decrypt{}, limit{g}, quota{g}}
+	return g, nil
+}
+
+// Reload builds a new snapshot and swaps it in; calls in flight keep the
+// one they started with.
+func (g *Gateway) Reload(ctx context.Context) error {
+	s, err := g.o.Load(ctx)
+	if err != nil {
+		return fmt.Errorf("gateway: load configuration: %w", err)
+	}
+	g.snap.Store(s)
+	return nil
+}
+
+// Watch polls the configuration version and reloads on change.
+func (g *Gateway) Watch(ctx context.Context, every time.Duration) {
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			v, err := g.o.Version(ctx)
+			if err != nil {
+				g.o.Log.Warn("gateway: version poll failed", "err", err)
+				continue
+			}
+			if v != g.snap.Load().Version {
+				if err := g.Reload(ctx); err != nil {
+					g.o.Log.Error("gateway: reload failed; keeping the previous configuration", "err", err)
+				}
+			}
+		}
+	}
+}
+
+// call is one request moving through the stages.
+type call struct {
+	r         *http.Request
+	start     time.Time
+	snap      *Snapshot
+	ip        netip.Addr
+	ipText    string
+	body      []byte // as received
+	ts, nonce string
+	key       *Key
+	encHeader string
+	mode      string
+	dataKey   *DataKey
+	api       *API
+	grant     *Grant
+	query     string // plaintext query for the upstream
+	plain     []byte // plaintext body for the upstream
+	plainType string
+	rec       calllog.Record
+}
+
+// Stage is one step of the pipeline before the upstream; a denial stops the call.
+type Stage interface {
+	Check(c *call) *Denial
+}
+
+// Denial is a refused call: status, stable code and explanations.
+type Denial struct {
+	Status     int
+	Code       string
+	ZH, EN     string
+	RetryAfter time.Duration
+}
+
+func deny(status int, code, zh, en string) *Denial {
+	return &Denial{Status: status, Code: code, ZH: zh, EN: en}
+}
+
+// ServeHTTP runs a call through the stages, the upstream and the response steps.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if r.Method == http.MethodGet && r.URL.Path == "/gw/v1/platform-keys" {
+		g.platformKeys(w)
+		return
+	}
+	c := &call{r: r, start: g.o.Now(), snap: g.snap.Load()}
+	c.ipText = httpx.ClientIP(r, g.o.TrustedProxies)
+	c.ip, _ = netip.ParseAddr(c.ipText)
+	c.rec = calllog.Record{CallID: gm.Token(12), At: c.start.UTC(), Method: r.Method, Path: r.URL.Path, ClientIP: c.ipText}
+	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	if err != nil {
+		g.refuse(w, c, deny(http.StatusRequestEntityTooLarge, "gw_bad_request", "请求体过大", "The body is too large"))
+		return
+	}
+	c.body = body
+	c.rec.BytesIn = int64(len(body))
+	for _, s := range g.stages {
+		if d := s.Check(c); d != nil {
+			g.refuse(w, c, d)
+			return
+		}
+	}
+	g.forward(w, c)
+}
+
+func (g *Gateway) platformKeys(w http.ResponseWriter) {
+	p := g.snap.Load().Platform
+	pem, err := gm.PublicPEM(&p.Priv.PublicKey)
+	if err != nil {
+		httpx.WriteProblem(w, httpx.NewProblem(500, "internal", "内部错误", "Internal error"))
+		return
+	}
+	httpx.WriteJSON(w, http.StatusOK, []map[string]string{{"key_id": p.ID, "public_pem": pem, "status": "active"}})
+}
+
+// refuse answers a denial as a signed problem and logs the call.
+func (g *Gateway) refuse(w http.ResponseWriter, c *call, d *Denial) {
+	p := httpx.NewProblem(d.Status, d.Code, d.ZH, d.EN)
+	body, _ := json.Marshal(p)
+	if d.RetryAfter > 0 {
+		w.Header().Set("Retry-After", strconv.Itoa(int((d.RetryAfter+time.Second-1)/time.Second)))
+	}
+	c.rec.Code = d.Code
+	g.respond(w, c, d.Status, "application/problem+json", body, false)
+}
+
+// respond signs (when the key is known), encrypts (sealed), logs the call
+// durably, then writes.
+func (g *Gateway) respond(w http.ResponseWriter, c *call, status int, contentType string, body []byte, sealed bool) {
+	h := w.Header()
+	enc := ""
+	if sealed {
+		enc = c.encHeader
+		h.Set(xt.HeaderEncryption, enc)
+		contentType = "text/plain; charset=utf-8"
+	}
+	h.Set("Content-Type", contentType)
+	h.Set("Cache-Control", "no-store")
+	h.Set("X-Content-Type-Options", "nosniff")
+	if c.key != nil {
+		ts := strconv.FormatInt(g.o.Now().Unix(), 10)
+		nonce := gm.Token(16)
+		msg := xt.Response{Status: status, RequestNonce: c.nonce, Timestamp: ts, Nonce: nonce, Encryption: enc, Body: body}.StringToSign()
+		var sig []byte
+		var err error
+		if c.key.Kind == KindHMAC {
+			sig = xt.HMACSign(c.key.Secret, msg)
+			h.Set(xt.HeaderSignatureMethod, xt.MethodHMAC)
+		} else {
+			sig, err = xt.SM2Sign(c.snap.Platform.Priv, msg)
+			h.Set(xt.HeaderSignatureMethod, xt.MethodSM2)
+			h.Set(xt.HeaderPlatformKeyID, c.snap.Platform.ID)
+		}
+		if err == nil {
+			h.Set(xt.HeaderTimestamp, ts)
+			h.Set(xt.HeaderNonce, nonce)
+			h.Set(xt.HeaderRequestNonce, c.nonce)
+			h.Set(xt.HeaderSignature, base64.StdEncoding.EncodeToString(sig))
+		}
+	}
+	c.rec.Status = status
+	c.rec.BytesOut = int64(len(body))
+	c.rec.LatencyUS = g.o.Now().Sub(c.start).Microseconds()
+	if err := g.o.Journal.Append(&c.rec); err != nil {
+		// Without its call-log record a call must not be answered.
+		g.o.Log.Error("gateway: call log append failed; refusing", "err", err)
+		httpx.WriteProblem(w, httpx.NewProblem(http.StatusServiceUnavailable, "gw_log_unavailable", "调用日志不可写，暂停服务", "The call log cannot be written; calls are paused"))
+		return
+	}
+	w.WriteHeader(status)
+	w.Write(body)
+}
+
+// ---- the upstream ----
+
+type breaker struct {
+	cb   *gobreaker.TwoStepCircuitBreaker[struct{}]
+	host string
+}
+
+func (g *Gateway) breaker(host string) *breaker {
+	if b, ok := g.breakers.Load(host); ok {
+		return b.(*breaker)
+	}
+	b := &breaker{host: host, cb: gobreaker.NewTwoStepCircuitBreaker[struct{}](gobreaker.Settings{
+		Name:        host,
+		MaxRequests: 2,                // half-open probes
+		Interval:    10 * time.Second, // closed-state counting window
+		Timeout:     g.o.BreakerOpen,
+		ReadyToTrip: func(c gobreaker.Counts) bool {
+			return c.ConsecutiveFailures >= 5 || (c.Requests >= 20 && c.TotalFailures*2 >= c.Requests)
+		},
+		OnStateChange: func(name string, from, to gobreaker.State) {
+			g.o.Log.Warn("gateway: breaker", "upstream", name, "from", from.String(), "to", to.String())
+		},
+	})}
+	actual, _ := g.breakers.LoadOrStore(host, b)
+	return actual.(*breaker)
+}
+
+// BreakerState is a breaker as the console shows it.
+type BreakerState struct {
+	Upstream            string `json:"upstream"`
+	State               string `json:"state"`
+	Requests            uint32 `json:"requests"`
+	TotalFailures       uint32 `json:"total_failures"`
+	ConsecutiveFailures uint32 `json:"consecutive_failures"`
+}
+
+// Breakers lists every upstream's breaker.
+func (g *Gateway) Breakers() []BreakerState {
+	var out []BreakerState
+	g.breakers.Range(func(k, v any) bool {
+		b := v.(*breaker)
+		c := b.cb.Counts()
+		out = append(out, BreakerState{Upstream: b.host, State: b.cb.State().String(), Requests: c.Requests, TotalFailures: c.TotalFailures, ConsecutiveFailures: c.ConsecutiveFailures})
+		return true
+	})
+	return out
+}
+
+// errUpstream marks a failed or slow upstream call for the breaker.
+var errUpstream = errors.New("gateway: upstream failed")
+
+func idempotent(m string) bool {
+	return m == http.MethodGet || m == http.MethodPut || m == http.MethodDelete
+}
+
+func (g *Gateway) forward(w http.ResponseWriter, c *call) {
+	b := g.breaker(c.api.Upstream.Host)
+	done, err := b.cb.Allow()
+	if err != nil {
+		g.refuse(w, c, deny(http.StatusServiceUnavailable, "gw_upstream_unavailable", "上游服务熔断中，请稍后重试", "The upstream is unavailable (circuit open); retry later"))
+		return
+	}
+	attempts := 1
+	if idempotent(c.api.Method) {
+		attempts += c.api.Retries
+	}
+	var res *http.Response
+	var body []byte
+	started := time.Now()
+	for i := 0; i < attempts; i++ {
+		res, body, err = g.send(c)
+		if err == nil && res.StatusCode < 500 {
+			break
+		}
+	}
+	slow := time.Since(started) > c.api.Timeout/2
+	switch {
+	case errors.Is(err, context.DeadlineExceeded):
+		done(errUpstream)
+		g.refuse(w, c, deny(http.StatusGatewayTimeout, "gw_upstream_timeout", "上游服务响应超时", "The upstream did not answer in time"))
+		return
+	case err != nil:
+		done(errUpstream)
+		g.refuse(w, c, deny(http.StatusBadGateway, "gw_upstream_error", "上游服务调用失败", "The upstream call failed"))
+		return
+	}
+	if res.StatusCode >= 500 || slow {
+		done(errUpstream) // a server error or a slow call counts against the upstream
+	} else {
+		done(nil)
+	}
+	ct := res.Header.Get("Content-Type")
+	c.rec.Records = 0
+	if res.StatusCode < 300 && isJSON(ct) {
+		shaped, n, err := shape(body, c.api, c.grant)
+		if err != nil {
+			g.refuse(w, c, deny(http.StatusBadGateway, "gw_upstream_error", "上游返回的 JSON 无法解析", "The upstream's JSON cannot be parsed"))
+			return
+		}
+		body, c.rec.Records = shaped, n
+	} else if res.StatusCode < 300 && len(c.api.Fields) > 0 {
+		// Classified fields cannot be masked in a body we cannot parse: refuse
+		// rather than leak.
+		g.refuse(w, c, deny(http.StatusBadGateway, "gw_upstream_error", "上游返回了非 JSON 内容，无法按授权脱敏", "The upstream answered non-JSON; it cannot be masked per the grant"))
+		return
+	}
+	if c.dataKey != nil {
+		sealed, err := xt.Seal(c.mode, c.dataKey.Key, body, xt.ResponseAAD(c.key.ID, c.nonce))
+		if err != nil {
+			g.refuse(w, c, deny(http.StatusInternalServerError, "gw_internal", "加密失败", "Encryption failed"))
+			return
+		}
+		g.respond(w, c, res.StatusCode, ct, []byte(base64.StdEncoding.EncodeToString(sealed)), true)
+		return
+	}
+	g.respond(w, c, res.StatusCode, ct, body, false)
+}
+
+func isJSON(ct string) bool {
+	return len(ct) >= 16 && ct[:16] == "application/json" || bytes.Contains([]byte(ct), []byte("+json"))
+}
+
+func (g *Gateway) send(c *call) (*http.Response, []byte, error) {
+	ctx, cancel := context.WithTimeout(c.r.Context(), c.api.Timeout)
+	defer cancel()
+	u := *c.api.Upstream
+	u.RawQuery = c.query
+	req, err := http.NewRequestWithContext(ctx, c.api.Method, u.String(), bytes.NewReader(c.plain))
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(c.plain) > 0 {
+		req.Header.Set("Content-Type", c.plainType)
+	}
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("X-XT-Consumer", c.key.Consumer.Code)
+	req.Header.Set("X-Request-Id", c.rec.CallID)
+	res, err := g.client.Do(req)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer res.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, body, nil
+}
+
+// Status: GET /api/v1/gateway/status — breakers and configuration version.
+func (g *Gateway) Status(w http.ResponseWriter, r *http.Request) error {
+	s := g.snap.Load()
+	state := "memory"
+	if _, ok := g.o.State.(*RedisState); ok {
+		state = "redis"
+	}
+	br := g.Breakers()
+	if br == nil {
+		br = []BreakerState{}
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"version": s.Version, "apis": len(s.APIs), "keys": len(s.Keys), "grants": len(s.Grants), "state": state, "breakers": br})
+	return nil
+}
