@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 )
@@ -34,6 +35,7 @@ type Config struct {
 	GatewayPlainHTTP   bool   // loopback only
 	RedisURL           string // secret; empty: gateway state in memory (one node)
 	MasterKey          string // secret; 32 hex digits; empty: <data_dir>/master.key, made on first start
+	BreakerOpen        time.Duration
 }
 
 // option is one row of the options table: its name in YAML (and, upper-cased
@@ -64,6 +66,7 @@ func options() []option {
 		{"gateway_listen", "127.0.0.1:9443", false, "address of the data-sharing gateway (apart from the console); empty: none", func(c *Config, v string) error { c.GatewayListen = v; return nil }},
 		{"gateway_plain_http", "false", false, "serve the gateway over plain HTTP (loopback only)", func(c *Config, v string) (err error) { c.GatewayPlainHTTP, err = strconv.ParseBool(v); return }},
 		{"redis_url", "", true, "redis://… shared by gateway nodes for nonces, rate limits and quotas; empty: memory", func(c *Config, v string) error { c.RedisURL = v; return nil }},
+		{"gateway_breaker_open", "10s", false, "how long a tripped upstream breaker stays open before half-open probes", func(c *Config, v string) (err error) { c.BreakerOpen, err = time.ParseDuration(v); return }},
 		{"master_key", "", true, "32 hex digits (SM4 key) sealing secrets at rest; empty: <data_dir>/master.key", func(c *Config, v string) error { c.MasterKey = v; return nil }},
 	}
 }
@@ -205,6 +208,9 @@ func (c *Config) Validate() error {
 	}
 	if c.MasterKey != "" && (len(c.MasterKey) != 32 || strings.Trim(strings.ToLower(c.MasterKey), "0123456789abcdef") != "") {
 		return fmt.Errorf("config: master_key must be 32 hex digits")
+	}
+	if c.BreakerOpen < 100*time.Millisecond || c.BreakerOpen > time.Hour {
+		return fmt.Errorf("config: gateway_breaker_open %s: want 100ms–1h", c.BreakerOpen)
 	}
 	if c.PasswordIterations < 10000 {
 		return fmt.Errorf("config: password_iterations %d is below 10000", c.PasswordIterations)

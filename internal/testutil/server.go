@@ -6,28 +6,36 @@ import (
 	"testing"
 
 	"github.com/xietong/xietong/internal/app"
+	"github.com/xietong/xietong/internal/config"
 )
 
 // Server is a fresh xietong behind a real TLS listener on loopback.
 type Server struct {
-	App *app.App
-	URL string
-	srv *httptest.Server
+	App        *app.App
+	URL        string
+	GatewayURL string // the data plane, plain HTTP on loopback
+	srv        *httptest.Server
 }
 
 // NewServer builds a fresh app on dialect d and serves it over TLS.
-func NewServer(t testing.TB, d Dialect) *Server {
+func NewServer(t testing.TB, d Dialect, opts ...func(*config.Config)) *Server {
 	t.Helper()
-	a, err := app.New(context.Background(), Config(t, d), Logger(), nil)
+	cfg := Config(t, d)
+	for _, o := range opts {
+		o(cfg)
+	}
+	a, err := app.New(context.Background(), cfg, Logger(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	srv := httptest.NewTLSServer(a.Handler())
+	gw := httptest.NewServer(a.GatewayHandler())
 	t.Cleanup(func() {
+		gw.Close()
 		srv.Close()
 		a.Close()
 	})
-	return &Server{App: a, URL: srv.URL, srv: srv}
+	return &Server{App: a, URL: srv.URL, GatewayURL: gw.URL, srv: srv}
 }
 
 // Client gives a new browser-like client of the server.
