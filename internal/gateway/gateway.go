@@ -193,10 +193,14 @@ func (g *Gateway) refuse(w http.ResponseWriter, c *call, d *Denial) {
 // durably, then writes.
 func (g *Gateway) respond(w http.ResponseWriter, c *call, status int, contentType string, body []byte, sealed bool) {
 	h := w.Header()
+	h.Set("X-XT-Call-Id", c.rec.CallID)
 	enc := ""
 	if sealed {
 		enc = c.encHeader
 		h.Set(xt.HeaderEncryption, enc)
+		if contentType != "" {
+			h.Set(xt.HeaderContentType, contentType)
+		}
 		contentType = "text/plain; charset=utf-8"
 	}
 	h.Set("Content-Type", contentType)
