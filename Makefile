@@ -1,14 +1,17 @@
 # xietong (协同) — the two commands a new machine needs:
 #   make run    build the console and the binary, serve on the embedded defaults (SQLite, HTTPS)
-#   make test   run every test: Go (SQLite, and PostgreSQL when XIETONG_TEST_POSTGRES is set),
-#               the console's unit tests, and the browser test in real Chromium
+#   make test   run every test: Go (SQLite, and PostgreSQL when XIETONG_TEST_POSTGRES is set; Redis
+#               when XIETONG_TEST_REDIS is set), bounded fuzzing, the JS SDK's tests, the console's
+#               unit tests, and the browser test in real Chromium
 
 VERSION ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
 BIN     := bin/xietong
 DATA    ?= ./xietong-data
 LISTEN  ?= 127.0.0.1:8443
 
-.PHONY: run build web test test-go test-web test-e2e vet clean
+FUZZTIME ?= 10s
+
+.PHONY: run build web test test-go test-fuzz test-sdk-js test-web test-e2e vet clean
 
 run: build
 	$(BIN) serve --data-dir $(DATA) --listen $(LISTEN)
@@ -23,18 +26,33 @@ web/node_modules: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 	@touch $@
 
+sdk/js/node_modules: sdk/js/package-lock.json
+	cd sdk/js && npm ci --no-audit --no-fund
+	@touch $@
+
 e2e/node_modules: e2e/package-lock.json
 	cd e2e && npm ci --no-audit --no-fund
 	@touch $@
 
-test: vet test-go test-web test-e2e
+test: vet test-go test-fuzz test-sdk-js test-web test-e2e
 
 vet:
 	go vet ./...
 	@test -z "$$(gofmt -l cmd internal web/*.go)" || (echo "gofmt needed:"; gofmt -l cmd internal web/*.go; exit 1)
 
-test-go:
+# The Go suite drives the JS SDK's example against the gateway, so it needs sdk/js's modules.
+test-go: sdk/js/node_modules
 	go test -count=1 ./...
+
+# Each fuzz target for a bounded time (FUZZTIME); a finding fails the run.
+test-fuzz:
+	go test -run '^$$' -fuzz '^FuzzRequest$$' -fuzztime $(FUZZTIME) ./internal/gateway
+	go test -run '^$$' -fuzz '^FuzzCanonicalQuery$$' -fuzztime $(FUZZTIME) ./sdk/go
+	go test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZTIME) ./sdk/go
+	go test -run '^$$' -fuzz '^FuzzOpenEnvelope$$' -fuzztime $(FUZZTIME) ./sdk/go
+
+test-sdk-js: sdk/js/node_modules
+	cd sdk/js && npm test
 
 test-web: web/node_modules
 	cd web && npm test

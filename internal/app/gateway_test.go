@@ -214,7 +214,9 @@ func TestGatewaySecurity(t *testing.T) {
 			if r := call(t, c, "/gw/person/v1/down", nil); r.Status != 200 {
 				t.Fatalf("half-open probe: %d %s", r.Status, r.Body)
 			}
-			var st struct{ Breakers []struct{ Upstream, State string } }
+			var st struct {
+				Breakers []struct{ Upstream, State string }
+			}
 			f.sys.Do("GET", "/api/v1/gateway/status", nil).Want(t, 200, "").JSON(t, &st)
 			found := false
 			for _, b := range st.Breakers {

@@ -2,8 +2,12 @@ package xietong
 
 import (
 	"bytes"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/hex"
 	"testing"
+
+	"github.com/emmansun/gmsm/sm2"
 )
 
 func TestCanonicalQuery(t *testing.T) {
@@ -86,6 +90,46 @@ func FuzzCanonicalQuery(f *testing.F) {
 		again, err := CanonicalQuery(c)
 		if err != nil || again != c {
 			t.Fatalf("not idempotent: %q → %q → %q (%v)", raw, c, again, err)
+		}
+	})
+}
+
+// FuzzOpen feeds arbitrary sealed data and encryption headers to the
+// decoders: they must fail cleanly, never panic.
+func FuzzOpen(f *testing.F) {
+	key := bytes.Repeat([]byte{1}, 16)
+	sealed, _ := Seal(ModeGCM, key, []byte("hello"), []byte("aad"))
+	f.Add("SM4-GCM;dk_x", bytes.Clone(sealed))
+	f.Add("SM4-CBC;dk_y", bytes.Repeat([]byte{2}, 32))
+	f.Add("SM4-XYZ", []byte{})
+	f.Fuzz(func(t *testing.T, header string, data []byte) {
+		mode, _, err := ParseEncryption(header)
+		if err != nil {
+			return
+		}
+		if _, err := Open(mode, key, data, []byte("aad")); err == nil && mode == ModeGCM {
+			// Whatever opens must stop opening when any byte changes.
+			for i := range data {
+				d := bytes.Clone(data)
+				d[i] ^= 0x01
+				if _, err := Open(mode, key, d, []byte("aad")); err == nil {
+					t.Fatalf("GCM data still opens with byte %d changed", i)
+				}
+			}
+		}
+	})
+}
+
+// FuzzOpenEnvelope feeds arbitrary text to the envelope decoder.
+func FuzzOpenEnvelope(f *testing.F) {
+	priv, _ := sm2.GenerateKey(rand.Reader)
+	ct, _ := sm2.EncryptASN1(rand.Reader, &priv.PublicKey, bytes.Repeat([]byte{3}, 16))
+	f.Add(base64.StdEncoding.EncodeToString(ct))
+	f.Add("MAA=")
+	f.Add("%%%")
+	f.Fuzz(func(t *testing.T, b64 string) {
+		if key, err := OpenEnvelope(priv, b64); err == nil && len(key) != 16 {
+			t.Fatalf("envelope gave %d bytes", len(key))
 		}
 	})
 }
