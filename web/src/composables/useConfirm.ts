@@ -1,7 +1,7 @@
 import { ElMessageBox } from 'element-plus'
 import { useI18n } from '@/i18n'
 
-/** Asks before a destructive action; resolves true when confirmed. */
+/** Asks before a destructive action; resolves true when confirmed. Deletes go through useRemove. */
 export function useConfirm() {
   const { t } = useI18n()
 
@@ -19,9 +19,5 @@ export function useConfirm() {
     }
   }
 
-  function confirmDelete(name: string): Promise<boolean> {
-    return confirm(t('common.deleteConfirm', { name }))
-  }
-
-  return { confirm, confirmDelete }
+  return { confirm }
 }
