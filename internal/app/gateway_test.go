@@ -185,6 +185,23 @@ func TestGatewaySecurity(t *testing.T) {
 			}
 			r := call(t, c, "/gw/person/v1/quota", nil)
 			wantCode(t, r, 429, "gw_quota_exhausted")
+			var st struct {
+				Limits []struct {
+					API      string `json:"api_code"`
+					DayUsed  int64  `json:"day_used"`
+					DayLimit int64  `json:"day_limit"`
+				}
+			}
+			f.sys.Do("GET", "/api/v1/gateway/status", nil).Want(t, 200, "").JSON(t, &st)
+			seen := false
+			for _, l := range st.Limits {
+				if l.API == "person-quota" {
+					seen = l.DayUsed == 3 && l.DayLimit == 3
+				}
+			}
+			if !seen {
+				t.Fatalf("quota state not shown: %+v", st.Limits)
+			}
 			if r.Header.Get("Retry-After") == "" {
 				t.Fatal("no Retry-After to the next day")
 			}

@@ -88,7 +88,7 @@ func (s *Service) Snapshot(ctx context.Context) (*gateway.Snapshot, error) {
 		return nil, err
 	}
 	for _, g := range grants {
-		gg := &gateway.Grant{ID: g.ID, Fields: g.Fields, Plain: map[string]bool{}, Rate: g.RatePerSec, Burst: g.Burst,
+		gg := &gateway.Grant{ID: g.ID, ConsumerCode: g.ConsumerCode, APICode: g.APICode, Fields: g.Fields, Plain: map[string]bool{}, Rate: g.RatePerSec, Burst: g.Burst,
 			QuotaDay: g.QuotaDay, QuotaMonth: g.QuotaMonth, Active: g.Status == "active", Methods: map[string]bool{}}
 		for _, p := range g.Plaintext {
 			gg.Plain[p] = true

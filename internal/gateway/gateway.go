@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/netip"
+	"sort"
 	"strconv"
 	"sync"
 	"sync/atomic"
@@ -400,6 +401,34 @@ func (g *Gateway) Status(w http.ResponseWriter, r *http.Request) error {
 	if br == nil {
 		br = []BreakerState{}
 	}
-	httpx.WriteJSON(w, http.StatusOK, map[string]any{"version": s.Version, "apis": len(s.APIs), "keys": len(s.Keys), "grants": len(s.Grants), "state": state, "breakers": br})
+	type limits struct {
+		GrantID    int64   `json:"grant_id"`
+		Consumer   string  `json:"consumer_code"`
+		API        string  `json:"api_code"`
+		RatePerSec float64 `json:"rate_per_sec"`
+		Burst      int     `json:"burst"`
+		DayUsed    int64   `json:"day_used"`
+		DayLimit   int64   `json:"day_limit"`
+		MonthUsed  int64   `json:"month_used"`
+		MonthLimit int64   `json:"month_limit"`
+	}
+	var ls []limits
+	for _, gr := range s.Grants {
+		ps := quotaPeriods(gr, g.o.Now())
+		l := limits{GrantID: gr.ID, Consumer: gr.ConsumerCode, API: gr.APICode, RatePerSec: gr.Rate, Burst: gr.Burst, MonthLimit: ps[0].limit, DayLimit: ps[1].limit}
+		var err error
+		if l.MonthUsed, err = g.o.State.Used(r.Context(), ps[0].key); err != nil {
+			return err
+		}
+		if l.DayUsed, err = g.o.State.Used(r.Context(), ps[1].key); err != nil {
+			return err
+		}
+		ls = append(ls, l)
+	}
+	sort.Slice(ls, func(i, j int) bool { return ls[i].GrantID < ls[j].GrantID })
+	if ls == nil {
+		ls = []limits{}
+	}
+	httpx.WriteJSON(w, http.StatusOK, map[string]any{"version": s.Version, "apis": len(s.APIs), "keys": len(s.Keys), "grants": len(s.Grants), "state": state, "breakers": br, "limits": ls})
 	return nil
 }

@@ -81,18 +81,20 @@ type GrantKey struct{ ConsumerID, APIID int64 }
 
 // Grant is what one consumer may do with one API.
 type Grant struct {
-	ID         int64
-	Fields     []string        // granted field paths; empty: every field
-	Plain      map[string]bool // categories shown unmasked
-	Rate       float64         // requests per second; 0: unlimited
-	Burst      int
-	QuotaDay   int64 // 0: unlimited
-	QuotaMonth int64
-	ValidFrom  time.Time
-	ValidTo    time.Time
-	Allow      []netip.Prefix // empty: any address
-	Methods    map[string]bool
-	Active     bool
+	ID           int64
+	ConsumerCode string
+	APICode      string
+	Fields       []string        // granted field paths; empty: every field
+	Plain        map[string]bool // categories shown unmasked
+	Rate         float64         // requests per second; 0: unlimited
+	Burst        int
+	QuotaDay     int64 // 0: unlimited
+	QuotaMonth   int64
+	ValidFrom    time.Time
+	ValidTo      time.Time
+	Allow        []netip.Prefix // empty: any address
+	Methods      map[string]bool
+	Active       bool
 }
 
 // PlatformKey signs SM2-SM3 responses.

@@ -230,22 +230,30 @@ func (s limit) Check(c *call) *Denial {
 // shanghai is where calendar quotas are counted: a bureau's day and month.
 var shanghai = time.FixedZone("Asia/Shanghai", 8*3600)
 
+type period struct {
+	limit   int64
+	key     string
+	expires time.Time
+}
+
+// quotaPeriods names the grant's current month and day counters: calendar
+// periods in Asia/Shanghai, the month first so a refused day does not use it.
+func quotaPeriods(g *Grant, at time.Time) [2]period {
+	now := at.In(shanghai)
+	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, shanghai)
+	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, shanghai)
+	id := "g" + strconv.FormatInt(g.ID, 10)
+	return [2]period{
+		{g.QuotaMonth, id + ":m:" + month.Format("200601"), month.AddDate(0, 1, 0)},
+		{g.QuotaDay, id + ":d:" + day.Format("20060102"), day.AddDate(0, 0, 1)},
+	}
+}
+
 // quota applies the grant's calendar day and month quotas (Asia/Shanghai).
 type quota struct{ g *Gateway }
 
 func (s quota) Check(c *call) *Denial {
-	now := s.g.o.Now().In(shanghai)
-	day := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, shanghai)
-	month := time.Date(now.Year(), now.Month(), 1, 0, 0, 0, 0, shanghai)
-	id := "g" + strconv.FormatInt(c.grant.ID, 10)
-	for _, q := range []struct {
-		limit   int64
-		key     string
-		expires time.Time
-	}{
-		{c.grant.QuotaMonth, id + ":m:" + month.Format("200601"), month.AddDate(0, 1, 0)},
-		{c.grant.QuotaDay, id + ":d:" + day.Format("20060102"), day.AddDate(0, 0, 1)},
-	} {
+	for _, q := range quotaPeriods(c.grant, s.g.o.Now()) {
 		if q.limit <= 0 {
 			continue
 		}

@@ -20,6 +20,8 @@ type State interface {
 	// Take counts one use of key against limit until expires; it reports
 	// false (and does not count) once the limit is reached.
 	Take(ctx context.Context, key string, limit int64, expires time.Time) (bool, error)
+	// Used reports how much of key's quota is used (for the console).
+	Used(ctx context.Context, key string) (int64, error)
 }
 
 // MemoryState is State for a single node.
@@ -117,4 +119,14 @@ func (m *MemoryState) Take(_ context.Context, key string, limit int64, expires t
 	}
 	c.n++
 	return true, nil
+}
+
+// Used implements State.
+func (m *MemoryState) Used(_ context.Context, key string) (int64, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if c := m.counts[key]; c != nil && m.now().Before(c.expires) {
+		return c.n, nil
+	}
+	return 0, nil
 }

@@ -59,3 +59,12 @@ func (r *RedisState) Take(ctx context.Context, key string, limit int64, expires 
 	n, err := takeScript.Run(ctx, r.rdb, []string{r.prefix + "quota:" + key}, limit, expires.UnixMilli()).Int()
 	return n == 1, err
 }
+
+// Used implements State.
+func (r *RedisState) Used(ctx context.Context, key string) (int64, error) {
+	n, err := r.rdb.Get(ctx, r.prefix+"quota:"+key).Int64()
+	if err == redis.Nil {
+		return 0, nil
+	}
+	return n, err
+}
