@@ -15,7 +15,7 @@ type Store struct{ db *db.DB }
 // NewStore returns the store over d.
 func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
-type scanner interface{ Scan(dest ...any) error }
+type scanner = db.Scanner
 
 func like(q string) string {
 	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
@@ -48,20 +48,8 @@ func (s *Store) Consumers(ctx context.Context, q string, limit, offset int) ([]*
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+consumerCols+" FROM consumers"+where+" ORDER BY id LIMIT ? OFFSET ?", append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*Consumer
-	for rows.Next() {
-		c, err := scanConsumer(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, c)
-	}
-	return out, total, rows.Err()
+	out, err := db.All(ctx, s.db, scanConsumer, "SELECT "+consumerCols+" FROM consumers"+where+" ORDER BY id LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	return out, total, err
 }
 
 // Consumer fetches one consumer.
@@ -107,20 +95,7 @@ func (s *Store) Keys(ctx context.Context, consumerID int64) ([]*Key, error) {
 		q += " WHERE consumer_id = ?"
 		args = append(args, consumerID)
 	}
-	rows, err := s.db.Query(ctx, q+" ORDER BY id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Key
-	for rows.Next() {
-		k, err := scanKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return db.All(ctx, s.db, scanKey, q+" ORDER BY id", args...)
 }
 
 // Key fetches one key by row id.
@@ -165,20 +140,7 @@ func (s *Store) DataKeys(ctx context.Context, consumerID int64) ([]*DataKey, err
 		q += " WHERE consumer_id = ?"
 		args = append(args, consumerID)
 	}
-	rows, err := s.db.Query(ctx, q+" ORDER BY id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*DataKey
-	for rows.Next() {
-		k, err := scanDataKey(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
-	}
-	return out, rows.Err()
+	return db.All(ctx, s.db, scanDataKey, q+" ORDER BY id", args...)
 }
 
 // DataKey fetches one data key by row id.
@@ -265,20 +227,8 @@ func (s *Store) APIs(ctx context.Context, q string, limit, offset int) ([]*API, 
 	if limit == 0 {
 		limit = 1 << 30
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+apiCols+" FROM apis"+where+" ORDER BY id LIMIT ? OFFSET ?", append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*API
-	for rows.Next() {
-		a, err := scanAPI(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, a)
-	}
-	return out, total, rows.Err()
+	out, err := db.All(ctx, s.db, scanAPI, "SELECT "+apiCols+" FROM apis"+where+" ORDER BY id LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	return out, total, err
 }
 
 // API fetches one API.
@@ -370,20 +320,8 @@ func (s *Store) Grants(ctx context.Context, f GrantFilter) ([]*Grant, int, error
 	if f.Limit == 0 {
 		f.Limit = 1 << 30
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+grantCols+grantFrom+where+" ORDER BY g.id LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*Grant
-	for rows.Next() {
-		g, err := scanGrant(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, g)
-	}
-	return out, total, rows.Err()
+	out, err := db.All(ctx, s.db, scanGrant, "SELECT "+grantCols+grantFrom+where+" ORDER BY g.id LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
+	return out, total, err
 }
 
 // Grant fetches one grant.

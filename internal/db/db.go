@@ -207,3 +207,24 @@ func IsForeignKeyViolation(err error) bool {
 // Now is the current time in UTC at microsecond precision, which both
 // dialects store without loss (the audit hash depends on a lossless round trip).
 func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+
+// Scanner is a *sql.Row or *sql.Rows.
+type Scanner interface{ Scan(dest ...any) error }
+
+// All runs a query and scans every row with scan.
+func All[T any](ctx context.Context, d *DB, scan func(Scanner) (*T, error), query string, args ...any) ([]*T, error) {
+	rows, err := d.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}
