@@ -27,20 +27,8 @@ func (s *Store) Systems(ctx context.Context, q string, limit, offset int) ([]*Sy
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+systemCols+" FROM systems"+where+" ORDER BY id LIMIT ? OFFSET ?", append(args, limit, offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*System
-	for rows.Next() {
-		x, err := scanSystem(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, x)
-	}
-	return out, total, rows.Err()
+	out, err := db.All(ctx, s.db, scanSystem, "SELECT "+systemCols+" FROM systems"+where+" ORDER BY id LIMIT ? OFFSET ?", append(args, limit, offset)...)
+	return out, total, err
 }
 
 // System fetches one integrated system.

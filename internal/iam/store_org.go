@@ -8,7 +8,7 @@ import (
 
 const orgCols = "id, parent_id, code, name, kind, region_code, sort, created_at, updated_at"
 
-type scanner interface{ Scan(dest ...any) error }
+type scanner = db.Scanner
 
 func scanOrg(r scanner) (*Org, error) {
 	var o Org
@@ -18,20 +18,7 @@ func scanOrg(r scanner) (*Org, error) {
 
 // Orgs lists every organisation ordered for tree building.
 func (s *Store) Orgs(ctx context.Context) ([]*Org, error) {
-	rows, err := s.db.Query(ctx, "SELECT "+orgCols+" FROM orgs ORDER BY sort, id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*Org
-	for rows.Next() {
-		o, err := scanOrg(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return db.All(ctx, s.db, scanOrg, "SELECT "+orgCols+" FROM orgs ORDER BY sort, id")
 }
 
 // Org fetches one organisation.

@@ -18,20 +18,7 @@ func scanMrole(r scanner) (*ManagementRole, error) {
 
 // ManagementRoles lists every management role (without link sets).
 func (s *Store) ManagementRoles(ctx context.Context) ([]*ManagementRole, error) {
-	rows, err := s.db.Query(ctx, "SELECT "+mroleCols+" FROM management_roles ORDER BY id")
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*ManagementRole
-	for rows.Next() {
-		m, err := scanMrole(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return db.All(ctx, s.db, scanMrole, "SELECT "+mroleCols+" FROM management_roles ORDER BY id")
 }
 
 // ManagementRole fetches one management role with its four link sets.

@@ -74,20 +74,8 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]*User, int, error) {
 	if err != nil {
 		return nil, 0, err
 	}
-	rows, err := s.db.Query(ctx, "SELECT "+userCols+userFrom+where+" ORDER BY u.id LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
-	if err != nil {
-		return nil, 0, err
-	}
-	defer rows.Close()
-	var out []*User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, 0, err
-		}
-		out = append(out, u)
-	}
-	return out, total, rows.Err()
+	out, err := db.All(ctx, s.db, scanUser, "SELECT "+userCols+userFrom+where+" ORDER BY u.id LIMIT ? OFFSET ?", append(args, f.Limit, f.Offset)...)
+	return out, total, err
 }
 
 // CreateUser inserts u with the given password hash.
