@@ -89,7 +89,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	}
 	a.closeFns = append(a.closeFns, closeState)
 	a.Gateway, err = gateway.New(ctx, gateway.Options{Load: a.Consumers.Snapshot, Version: a.Consumers.Version, State: state,
-		Journal: a.journal, Box: box, IndexKey: indexKey, Log: logger, TrustedProxies: cfg.TrustedProxies, BreakerOpen: cfg.BreakerOpen})
+		Journal: a.journal, Box: box, IndexKey: indexKey, Log: logger, TrustedProxies: cfg.TrustedProxies, BreakerOpen: cfg.BreakerOpen, Metrics: ops.registry})
 	if err != nil {
 		return fail(err)
 	}

@@ -245,6 +245,10 @@ func TestGatewaySecurity(t *testing.T) {
 			if !found {
 				t.Fatalf("breaker not visible in status: %+v", st)
 			}
+			m := f.s.Client(t).Do("GET", "/metrics", nil).Want(t, 200, "")
+			if !strings.Contains(string(m.Body), "xietong_gateway_breaker_state{upstream=") || !strings.Contains(string(m.Body), `code="gw_upstream_unavailable"`) {
+				t.Fatal("breaker state or refusal codes missing from /metrics")
+			}
 		})
 		t.Run("revoked key, effective within a second without restart", func(t *testing.T) {
 			ctx, cancel := context.WithCancel(context.Background())

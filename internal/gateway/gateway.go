@@ -17,6 +17,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/sony/gobreaker/v2"
 
 	"github.com/xietong/xietong/internal/calllog"
@@ -39,6 +40,8 @@ type Options struct {
 	// probes (default 10 s).
 	BreakerOpen time.Duration
 	Now         func() time.Time
+	// Metrics receives the gateway's Prometheus series (nil: none).
+	Metrics prometheus.Registerer
 }
 
 // Gateway serves consumer calls from the current snapshot.
@@ -48,6 +51,7 @@ type Gateway struct {
 	breakers sync.Map // upstream host → *breaker
 	client   *http.Client
 	stages   []Stage
+	metrics  *metrics
 }
 
 // MaxBodyBytes bounds a request body.
@@ -67,6 +71,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	if err := g.Reload(ctx); err != nil {
 		return nil, err
 	}
+	g.metrics = newMetrics(o.Metrics)
 	g.stages = []Stage{authenticate{g}, replay{g}, route{}, authorise{g}, decrypt{}, limit{g}, quota{g}}
 	return g, nil
 }
@@ -239,6 +244,7 @@ func (g *Gateway) respond(w http.ResponseWriter, c *call, status int, contentTyp
 	}
 	w.WriteHeader(status)
 	w.Write(body)
+	g.metrics.observe(c)
 }
 
 // ---- the upstream ----
@@ -262,8 +268,10 @@ func (g *Gateway) breaker(host string) *breaker {
 		},
 		OnStateChange: func(name string, from, to gobreaker.State) {
 			g.o.Log.Warn("gateway: breaker", "upstream", name, "from", from.String(), "to", to.String())
+			g.metrics.breakerState(name, to)
 		},
 	})}
+	g.metrics.breakerState(host, gobreaker.StateClosed)
 	actual, _ := g.breakers.LoadOrStore(host, b)
 	return actual.(*breaker)
 }
