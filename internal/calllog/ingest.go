@@ -141,19 +141,34 @@ func (in *Ingester) segment(ctx context.Context, s int, off int64) (int, int64, 
 	}
 }
 
+// rowsPerInsert bounds one multi-row INSERT (17 parameters a row, well
+// under SQLite's and PostgreSQL's parameter limits).
+const rowsPerInsert = 100
+
+const insertHead = `INSERT INTO gateway_calls (call_id, at, consumer_id, consumer_code, key_id, api_code, method, path, client_ip,
+	status, code, latency_us, bytes_in, bytes_out, records, subject_index, subject_sealed) VALUES `
+
 func (in *Ingester) store(ctx context.Context, recs []*Record, seg int, pos int64) error {
 	return in.db.WithTx(ctx, func(ctx context.Context) error {
-		for _, r := range recs {
-			// ON CONFLICT: a crash between commit and nothing else cannot
-			// happen (position commits with the rows), but a journal copied
-			// back by hand must not double rows.
-			if _, err := in.db.Exec(ctx, `INSERT INTO gateway_calls (call_id, at, consumer_id, consumer_code, key_id, api_code, method, path, client_ip,
-				status, code, latency_us, bytes_in, bytes_out, records, subject_index, subject_sealed)
-				VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (call_id) DO NOTHING`,
-				r.CallID, r.At.UTC(), nullID(r.ConsumerID), r.ConsumerCode, r.KeyID, r.APICode, r.Method, r.Path, r.ClientIP,
-				r.Status, r.Code, r.LatencyUS, r.BytesIn, r.BytesOut, r.Records, r.SubjectIndex, r.SubjectSealed); err != nil {
+		for len(recs) > 0 {
+			n := min(len(recs), rowsPerInsert)
+			var q strings.Builder
+			q.WriteString(insertHead)
+			args := make([]any, 0, n*17)
+			for i, r := range recs[:n] {
+				if i > 0 {
+					q.WriteString(", ")
+				}
+				q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+				args = append(args, r.CallID, r.At.UTC(), nullID(r.ConsumerID), r.ConsumerCode, r.KeyID, r.APICode, r.Method, r.Path, r.ClientIP,
+					r.Status, r.Code, r.LatencyUS, r.BytesIn, r.BytesOut, r.Records, r.SubjectIndex, r.SubjectSealed)
+			}
+			// ON CONFLICT: a journal copied back by hand must not double rows.
+			q.WriteString(" ON CONFLICT (call_id) DO NOTHING")
+			if _, err := in.db.Exec(ctx, q.String(), args...); err != nil {
 				return fmt.Errorf("calllog: insert: %w", err)
 			}
+			recs = recs[n:]
 		}
 		_, err := in.db.Exec(ctx, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
 			posKey, fmt.Sprintf("%d:%d", seg, pos), db.Now())

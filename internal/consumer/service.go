@@ -371,7 +371,9 @@ type APIInput struct {
 }
 
 var gwPathRe = regexp.MustCompile(`^/gw/[A-Za-z0-9._~/-]{1,200}$`)
-var fieldPathRe = regexp.MustCompile(`^[A-Za-z0-9_]+(\[\])?(\.[A-Za-z0-9_]+(\[\])?)*$`)
+
+// A field path: a.b[].c, or [].c for the elements of a top-level array.
+var fieldPathRe = regexp.MustCompile(`^(\[\]\.)?[A-Za-z0-9_]+(\[\])?(\.[A-Za-z0-9_]+(\[\])?)*$`)
 
 func validCategory(c string) bool {
 	for _, x := range Categories {

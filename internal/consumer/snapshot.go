@@ -109,6 +109,11 @@ func (s *Service) Snapshot(ctx context.Context) (*gateway.Snapshot, error) {
 		if g.ValidTo != nil {
 			gg.ValidTo = *g.ValidTo
 		}
+		for _, a := range snap.APIs {
+			if a.ID == g.APIID {
+				gg.Shaper = gateway.NewShaper(a, gg)
+			}
+		}
 		snap.Grants[gateway.GrantKey{ConsumerID: g.ConsumerID, APIID: g.APIID}] = gg
 	}
 	pks, err := s.store.PlatformKeys(ctx)

@@ -343,7 +343,11 @@ func (g *Gateway) forward(w http.ResponseWriter, c *call) {
 	ct := res.Header.Get("Content-Type")
 	c.rec.Records = 0
 	if res.StatusCode < 300 && isJSON(ct) {
-		shaped, n, err := shape(body, c.api, c.grant)
+		sh := c.grant.Shaper
+		if sh == nil {
+			sh = NewShaper(c.api, c.grant)
+		}
+		shaped, n, err := sh.Shape(body)
 		if err != nil {
 			g.refuse(w, c, deny(http.StatusBadGateway, "gw_upstream_error", "上游返回的 JSON 无法解析", "The upstream's JSON cannot be parsed"))
 			return

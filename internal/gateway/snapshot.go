@@ -95,6 +95,8 @@ type Grant struct {
 	Allow        []netip.Prefix // empty: any address
 	Methods      map[string]bool
 	Active       bool
+	// Shaper is the grant compiled against its API's fields (built with the snapshot).
+	Shaper *Shaper
 }
 
 // PlatformKey signs SM2-SM3 responses.

@@ -253,6 +253,10 @@ func quotaPeriods(g *Grant, at time.Time) [2]period {
 type quota struct{ g *Gateway }
 
 func (s quota) Check(c *call) *Denial {
+	if c.grant.QuotaDay <= 0 && c.grant.QuotaMonth <= 0 {
+		s.g.subject(c)
+		return nil
+	}
 	for _, q := range quotaPeriods(c.grant, s.g.o.Now()) {
 		if q.limit <= 0 {
 			continue

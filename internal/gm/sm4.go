@@ -109,18 +109,39 @@ func DecryptCBC(key, data []byte) ([]byte, error) {
 // Box encrypts secrets at rest (consumer secrets, data keys, private keys)
 // with SM4-GCM under the master key; the record's identity is the AAD, so a
 // sealed value cannot be moved to another record.
-type Box struct{ key []byte }
+// The AEAD is built once: the gateway seals a subject on every call.
+type Box struct{ aead cipher.AEAD }
 
 // NewBox makes a box from a 16-byte master key.
 func NewBox(master []byte) (*Box, error) {
 	if len(master) != SM4KeySize {
 		return nil, fmt.Errorf("gm: master key must be %d bytes", SM4KeySize)
 	}
-	return &Box{key: bytes.Clone(master)}, nil
+	aead, err := newGCM(master)
+	if err != nil {
+		return nil, err
+	}
+	return &Box{aead: aead}, nil
 }
 
-// Seal encrypts v for the record named by aad.
-func (b *Box) Seal(v []byte, aad string) ([]byte, error) { return SealGCM(b.key, v, []byte(aad)) }
+// Seal encrypts v for the record named by aad: nonce ‖ ciphertext ‖ tag.
+func (b *Box) Seal(v []byte, aad string) ([]byte, error) {
+	nonce := make([]byte, b.aead.NonceSize(), b.aead.NonceSize()+len(v)+b.aead.Overhead())
+	if _, err := rand.Read(nonce); err != nil {
+		return nil, err
+	}
+	return b.aead.Seal(nonce, nonce, v, []byte(aad)), nil
+}
 
 // Open decrypts what Seal made for the same aad.
-func (b *Box) Open(v []byte, aad string) ([]byte, error) { return OpenGCM(b.key, v, []byte(aad)) }
+func (b *Box) Open(v []byte, aad string) ([]byte, error) {
+	n := b.aead.NonceSize()
+	if len(v) < n+b.aead.Overhead() {
+		return nil, ErrDecrypt
+	}
+	pt, err := b.aead.Open(nil, v[:n], v[n:], []byte(aad))
+	if err != nil {
+		return nil, ErrDecrypt
+	}
+	return pt, nil
+}

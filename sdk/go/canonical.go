@@ -39,8 +39,14 @@ const SignerID = "1234567812345678"
 // EncryptedQueryParam carries the sealed query string.
 const EncryptedQueryParam = "xt_q"
 
+// emptyBodyHash is SM3 of nothing, the hash of every GET.
+const emptyBodyHash = "1ab21d8355cfa17f8e61194831e81a8f22bec8c728fefb747ed035eb5082aa2b"
+
 // BodyHash is the lower-case hex SM3 of the body as sent.
 func BodyHash(body []byte) string {
+	if len(body) == 0 {
+		return emptyBodyHash
+	}
 	sum := sm3.Sum(body)
 	return hex.EncodeToString(sum[:])
 }
