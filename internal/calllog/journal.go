@@ -6,7 +6,6 @@
 package calllog
 
 import (
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -101,13 +100,9 @@ func (j *Journal) open() error {
 // Append writes r as one line with a single write call: once it returns,
 // the record survives the process (the page cache belongs to the kernel).
 func (j *Journal) Append(r *Record) error {
-	line, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.buf = append(append(j.buf[:0], line...), '\n')
+	j.buf = append(appendRecord(j.buf[:0], r), '\n')
 	n, err := j.f.Write(j.buf)
 	j.size += int64(n)
 	if err != nil {
