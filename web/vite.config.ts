@@ -24,6 +24,10 @@ export default defineConfig({
     },
   },
   server: {
+    // The unit tests read docs/gateway-protocol.md (?raw) to check the result-code table.
+    fs: {
+      allow: [decodeURIComponent(new URL('.', import.meta.url).pathname), decodeURIComponent(new URL('../docs', import.meta.url).pathname)],
+    },
     proxy: {
       '/api': {
         target: 'https://127.0.0.1:8443',

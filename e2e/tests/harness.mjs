@@ -1,5 +1,6 @@
 // Starts the real xietong binary on a fresh data dir (SQLite, HTTPS with its
-// self-signed certificate) and Debian's Chromium through playwright-core.
+// self-signed certificate; the gateway on its own port, plain HTTP on loopback)
+// and Debian's Chromium through playwright-core.
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,29 +13,34 @@ export async function startXietong() {
   const bin = process.env.XIETONG_BIN;
   if (!bin) throw new Error('XIETONG_BIN must name the built binary (make test-e2e sets it)');
   const dataDir = mkdtempSync(join(tmpdir(), 'xietong-e2e-'));
-  const proc = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0'], {
-    env: { ...process.env, XIETONG_BOOTSTRAP_PASSWORD: BOOTSTRAP, XIETONG_PASSWORD_ITERATIONS: '10000' },
+  const proc = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--gateway-listen', '127.0.0.1:0'], {
+    env: { ...process.env, XIETONG_BOOTSTRAP_PASSWORD: BOOTSTRAP, XIETONG_PASSWORD_ITERATIONS: '10000', XIETONG_GATEWAY_PLAIN_HTTP: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stderr = '';
   proc.stderr.on('data', (b) => { stderr += b; });
-  const url = await new Promise((resolve, reject) => {
+  // The console line comes first, then the gateway's: wait for both.
+  const { url, gatewayUrl } = await new Promise((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`xietong did not start in 30 s:\n${out}\n${stderr}`)), 30000);
     proc.stdout.on('data', (b) => {
       out += b;
-      const m = out.match(/console at (https:\/\/[^/\s]+)\//);
-      if (m) { clearTimeout(timer); resolve(m[1]); }
+      const c = out.match(/console at (https:\/\/[^/\s]+)\//);
+      const g = out.match(/gateway at (https?:\/\/[^/\s]+)\//);
+      if (c && g) { clearTimeout(timer); resolve({ url: c[1], gatewayUrl: g[1] }); }
     });
     proc.on('exit', (code) => { clearTimeout(timer); reject(new Error(`xietong exited ${code}:\n${out}\n${stderr}`)); });
   });
   return {
     url,
+    gatewayUrl,
     dataDir,
     logs: () => stderr,
     async stop() {
-      proc.kill('SIGTERM');
-      await new Promise((r) => proc.once('exit', r));
+      if (proc.exitCode === null && proc.signalCode === null) {
+        proc.kill('SIGTERM');
+        await new Promise((r) => proc.once('exit', r));
+      }
       rmSync(dataDir, { recursive: true, force: true });
     },
   };

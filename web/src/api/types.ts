@@ -258,3 +258,212 @@ export interface AuditVerifyResult {
   first_bad_seq: number
   reason: string
 }
+
+// ---- Sharing gateway (数据共享网关): internal/consumer, internal/calllog, internal/gateway ----
+
+export type ConsumerStatus = 'active' | 'disabled'
+
+export interface ConsumerInput {
+  code: string
+  name: string
+  org_name: string
+  contact: string
+  phone: string
+  description: string
+  status: ConsumerStatus
+}
+
+export type KeyKind = 'hmac' | 'sm2'
+
+/** An access key as the console shows it: never the secret. */
+export interface GatewayKey {
+  id: Id
+  key_id: string
+  consumer_id: Id
+  kind: KeyKind
+  public_pem?: string
+  status: 'active' | 'revoked'
+  expires_at: string | null
+  created_at: string
+  revoked_at: string | null
+}
+
+/** The answer to issuing or rotating a key: the secret or private key appears here once. */
+export interface IssuedKey extends GatewayKey {
+  secret?: string
+  private_pem?: string
+}
+
+export interface DataKey {
+  id: Id
+  key_id: string
+  consumer_id: Id
+  envelope: string
+  status: 'active' | 'revoked'
+  expires_at: string | null
+  created_at: string
+}
+
+export interface Consumer extends ConsumerInput {
+  id: Id
+  created_at: string
+  updated_at: string
+  keys?: GatewayKey[] | null
+  data_keys?: DataKey[] | null
+}
+
+export interface KeyInput {
+  kind: KeyKind
+  public_pem?: string
+  generate?: boolean
+  passphrase?: string
+  expires_in_days?: number
+}
+
+export interface RotateInput {
+  overlap_hours: number
+  public_pem?: string
+  generate?: boolean
+  passphrase?: string
+}
+
+export interface PlatformKey {
+  id: Id
+  key_id: string
+  public_pem: string
+  status: 'active' | 'previous'
+  created_at: string
+}
+
+export type GatewayMethod = 'GET' | 'POST' | 'PUT' | 'DELETE'
+export const GATEWAY_METHODS: readonly GatewayMethod[] = ['GET', 'POST', 'PUT', 'DELETE']
+
+export interface FieldClass {
+  path: string
+  category: string
+}
+
+export type ApiStatus = 'published' | 'offline'
+
+export interface GatewayApiInput {
+  code: string
+  name: string
+  method: GatewayMethod
+  path: string
+  upstream_url: string
+  timeout_ms: number
+  retries: number
+  fields: FieldClass[]
+  status: ApiStatus
+}
+
+export interface GatewayApi extends GatewayApiInput {
+  id: Id
+  created_at: string
+  updated_at: string
+}
+
+export type GrantStatus = 'active' | 'suspended'
+
+export interface GrantInput {
+  consumer_id: Id | null
+  api_id: Id | null
+  fields: string[]
+  plaintext_categories: string[]
+  rate_per_sec: number
+  burst: number
+  quota_day: number
+  quota_month: number
+  valid_from: string | null
+  valid_to: string | null
+  ip_allowlist: string[]
+  methods: GatewayMethod[]
+  status: GrantStatus
+}
+
+export interface Grant extends GrantInput {
+  id: Id
+  consumer_id: Id
+  api_id: Id
+  consumer_code: string
+  api_code: string
+  created_at: string
+  updated_at: string
+}
+
+export interface GrantListParams extends ListParams {
+  consumer_id?: Id | null
+  api_id?: Id | null
+}
+
+export interface GrantOption {
+  id: Id
+  code: string
+  name: string
+}
+
+export interface GrantOptions {
+  consumers: GrantOption[] | null
+  apis: GrantOption[] | null
+  categories: string[] | null
+}
+
+export interface BreakerState {
+  upstream: string
+  state: string
+  requests: number
+  total_failures: number
+  consecutive_failures: number
+}
+
+/** Per-grant usage; docs/console-api.md lists it, the server may not send it yet. */
+export interface GrantLimitState {
+  grant_id: Id
+  consumer_code: string
+  api_code: string
+  rate_per_sec: number
+  burst: number
+  day_used: number
+  day_limit: number
+  month_used: number
+  month_limit: number
+}
+
+export interface GatewayStatus {
+  version: number
+  apis: number
+  keys: number
+  grants: number
+  state: string
+  breakers: BreakerState[] | null
+  limits?: GrantLimitState[] | null
+}
+
+export interface GatewayCall {
+  call_id: string
+  at: string
+  consumer_code: string
+  key_id: string
+  api_code: string
+  method: string
+  path: string
+  client_ip: string
+  status: number
+  code: string
+  latency_us: number
+  bytes_in: number
+  bytes_out: number
+  records: number
+  subject: string
+}
+
+export interface CallFilters {
+  consumer?: string
+  api?: string
+  status?: string
+  code?: string
+  client_ip?: string
+  from?: string
+  to?: string
+  subject?: string
+}

@@ -3,7 +3,13 @@ import { reactive } from 'vue'
 import { ApiError, type FieldError } from '@/api/client'
 import { useI18n } from '@/i18n'
 
-export function useFieldErrors(aliases: Record<string, string> = {}) {
+/**
+ * How a problem's field name maps to the form's: a table of names, or a function (e.g. one that
+ * folds `ip_allowlist[2]` into `ip_allowlist`).
+ */
+export type FieldAliases = Record<string, string> | ((field: string) => string)
+
+export function useFieldErrors(aliases: FieldAliases = {}) {
   const { t, tryT, lang } = useI18n()
   const errors = reactive<Record<string, string>>({})
 
@@ -27,7 +33,7 @@ export function useFieldErrors(aliases: Record<string, string> = {}) {
     clear()
     if (!(err instanceof ApiError) || err.errors.length === 0) return false
     for (const fe of err.errors) {
-      const field = aliases[fe.field] ?? fe.field
+      const field = typeof aliases === 'function' ? aliases(fe.field) : (aliases[fe.field] ?? fe.field)
       errors[field] = errors[field] ? `${errors[field]}; ${messageFor(fe)}` : messageFor(fe)
     }
     return true

@@ -2,7 +2,7 @@
 // 422's errors[] under the fields. Views keep only what to send and what to do afterwards.
 import { ref, useTemplateRef } from 'vue'
 import { ElMessage, type FormInstance } from 'element-plus'
-import { useFieldErrors } from './useFieldErrors'
+import { useFieldErrors, type FieldAliases } from './useFieldErrors'
 
 export interface FormSubmitOptions<R> {
   /** Builds the request body from the form and sends it; resolves to what the caller needs next. */
@@ -14,7 +14,7 @@ export interface FormSubmitOptions<R> {
   /** False skips the save quietly, e.g. a dialog whose record is not set. */
   canSave?: () => boolean
   /** Problem field names that differ from the form's (see useFieldErrors). */
-  fieldAliases?: Record<string, string>
+  fieldAliases?: FieldAliases
 }
 
 /**
