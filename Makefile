@@ -30,7 +30,8 @@ sdk/js/node_modules: sdk/js/package-lock.json
 	cd sdk/js && npm ci --no-audit --no-fund
 	@touch $@
 
-e2e/node_modules: e2e/package-lock.json
+# e2e installs a copy of sdk/js: refresh it when the SDK changes.
+e2e/node_modules: e2e/package-lock.json sdk/js/package.json $(wildcard sdk/js/src/*.js)
 	cd e2e && npm ci --no-audit --no-fund
 	@touch $@
 

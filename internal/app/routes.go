@@ -109,6 +109,7 @@ func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handl
 
 		// Gateway: credentials and grants — the security admin.
 		{Method: "GET", Path: "/api/v1/gateway/grant-options", Access: X, Menu: "gateway.grants", Name: "授权可选项", Summary: "Consumers, APIs and categories a grant can name", Handler: c.GrantOptions},
+		{Method: "GET", Path: "/api/v1/gateway/credential-options", Access: X, Menu: "gateway.credentials", Name: "凭证可选项", Summary: "Consumers a credential can be issued to", Handler: c.GrantOptions},
 		{Method: "GET", Path: "/api/v1/gateway/consumers/{id}/credentials", Access: X, Menu: "gateway.credentials", Name: "查看接入方凭证", Summary: "A consumer's keys and data keys", Handler: c.GetConsumer},
 		{Method: "POST", Path: "/api/v1/gateway/consumers/{id}/keys", Access: X, Menu: "gateway.credentials", Name: "签发访问密钥", Summary: "Issue an access key (secret shown once)", Handler: c.IssueKey},
 		{Method: "POST", Path: "/api/v1/gateway/keys/{id}/rotate", Access: X, Menu: "gateway.credentials", Name: "轮换访问密钥", Summary: "Rotate a key with an overlap", Handler: c.RotateKey},

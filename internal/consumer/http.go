@@ -40,16 +40,17 @@ func (h *Handler) IssueKey(w http.ResponseWriter, r *http.Request) error {
 }
 
 type rotateInput struct {
-	OverlapHours int    `json:"overlap_hours"`
-	PublicPEM    string `json:"public_pem"`
-	Generate     bool   `json:"generate"`
-	Passphrase   string `json:"passphrase"`
+	OverlapHours  int    `json:"overlap_hours"`
+	PublicPEM     string `json:"public_pem"`
+	Generate      bool   `json:"generate"`
+	Passphrase    string `json:"passphrase"`
+	ExpiresInDays int    `json:"expires_in_days"`
 }
 
 // RotateKey: POST /api/v1/gateway/keys/{id}/rotate.
 func (h *Handler) RotateKey(w http.ResponseWriter, r *http.Request) error {
 	return httpx.Save(w, r, func(ctx context.Context, id int64, in rotateInput) (*IssuedKey, error) {
-		return h.svc.RotateKey(ctx, id, in.OverlapHours, KeyInput{PublicPEM: in.PublicPEM, Generate: in.Generate, Passphrase: in.Passphrase})
+		return h.svc.RotateKey(ctx, id, in.OverlapHours, KeyInput{PublicPEM: in.PublicPEM, Generate: in.Generate, Passphrase: in.Passphrase, ExpiresInDays: in.ExpiresInDays})
 	})
 }
 
@@ -118,8 +119,9 @@ func (h *Handler) Grants(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
-// GrantOptions: GET /api/v1/gateway/grant-options — the consumers and APIs
-// a grant can name, for the security admin's form.
+// GrantOptions: GET /api/v1/gateway/grant-options (and …/credential-options)
+// — the consumers and APIs a grant or a credential can name, for the
+// security admin's forms.
 func (h *Handler) GrantOptions(w http.ResponseWriter, r *http.Request) error {
 	cs, _, err := h.svc.store.Consumers(r.Context(), "", 10000, 0)
 	if err != nil {

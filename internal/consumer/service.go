@@ -255,6 +255,9 @@ func (s *Service) RevokeKey(ctx context.Context, id int64) error {
 // IssueDataKey makes a new SM4 data key for a consumer and seals it in a
 // digital envelope (数字信封) to the consumer's newest active SM2 key.
 func (s *Service) IssueDataKey(ctx context.Context, consumerID int64, expiresInDays int) (*DataKey, error) {
+	if expiresInDays < 0 || expiresInDays > 3650 {
+		return nil, httpx.Invalid(httpx.FieldError{Field: "expires_in_days", Code: "range", Message: "0–3650"})
+	}
 	c, err := s.store.Consumer(ctx, consumerID)
 	if err != nil {
 		return nil, err
@@ -505,11 +508,17 @@ func (s *Service) SaveGrant(ctx context.Context, id int64, in GrantInput) (*Gran
 			c.Add(fmt.Sprintf("plaintext_categories[%d]", i), "enum", strings.Join(Categories, "|"))
 		}
 	}
-	if in.RatePerSec < 0 || in.RatePerSec > 1e6 || in.Burst < 0 || in.Burst > 1e6 {
+	if in.RatePerSec < 0 || in.RatePerSec > 1e6 {
 		c.Add("rate_per_sec", "range", "0–1000000 (0: unlimited)")
 	}
-	if in.QuotaDay < 0 || in.QuotaMonth < 0 {
+	if in.Burst < 0 || in.Burst > 1e6 {
+		c.Add("burst", "range", "0–1000000")
+	}
+	if in.QuotaDay < 0 {
 		c.Add("quota_day", "range", "≥ 0 (0: unlimited)")
+	}
+	if in.QuotaMonth < 0 {
+		c.Add("quota_month", "range", "≥ 0 (0: unlimited)")
 	}
 	if in.ValidFrom != nil && in.ValidTo != nil && !in.ValidTo.After(*in.ValidFrom) {
 		c.Add("valid_to", "order", "after valid_from")
@@ -538,6 +547,10 @@ func (s *Service) SaveGrant(ctx context.Context, id int64, in GrantInput) (*Gran
 		before = b
 		cp := *b
 		g = &cp
+		// A grant stays with its consumer and API: changing either is a new grant.
+		if (in.ConsumerID != 0 && in.ConsumerID != b.ConsumerID) || (in.APIID != 0 && in.APIID != b.APIID) {
+			return nil, httpx.Invalid(httpx.FieldError{Field: "consumer_id", Code: "immutable", Message: "create a new grant instead"})
+		}
 	} else {
 		if _, err := s.store.Consumer(ctx, in.ConsumerID); err != nil {
 			return nil, httpx.Invalid(httpx.FieldError{Field: "consumer_id", Code: "not_found"})

@@ -56,6 +56,8 @@ export const credentialApi = {
   revokeDataKey: (id: Id) => http.post<void>(`/gateway/data-keys/${seg(id)}/revoke`),
   platformKeys: () => http.get<PlatformKey[] | null>('/gateway/platform-keys'),
   rotatePlatformKey: () => http.post<PlatformKey>('/gateway/platform-keys/rotate'),
+  /** The consumers a credential can be issued to (the 密钥与凭证 page's own route). */
+  options: () => http.get<GrantOptions>('/gateway/credential-options'),
 }
 
 export const grantApi = {

@@ -458,7 +458,7 @@ export const en: SameShape<Messages> = {
       consumer: 'Consumer',
       pickConsumer: 'Select a consumer',
       pickHint: "Select a consumer to issue, rotate and revoke its access keys and data keys",
-      needOptions: 'Listing the consumers needs the Grants page (GET /api/v1/gateway/grant-options); ask an administrator.',
+      needOptions: 'Listing the consumers needs GET /api/v1/gateway/credential-options; ask an administrator.',
       keys: 'Access keys',
       dataKeys: 'Data keys (SM4, digital envelope)',
       platformKeys: 'Platform signing keys (SM2)',

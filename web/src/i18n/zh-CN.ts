@@ -455,7 +455,7 @@ export const zhCN = {
       consumer: '接入方',
       pickConsumer: '请选择接入方',
       pickHint: '选择接入方后可签发、轮换、吊销其访问密钥和数据密钥',
-      needOptions: '列出接入方需要“接口授权”菜单的查看权限（GET /api/v1/gateway/grant-options），请联系管理员。',
+      needOptions: '列出接入方需要 GET /api/v1/gateway/credential-options 权限，请联系管理员。',
       keys: '访问密钥',
       dataKeys: '数据密钥（SM4，数字信封）',
       platformKeys: '平台签名密钥（SM2）',

@@ -71,6 +71,7 @@ export const PERM = {
   gwApiUpdate: 'PUT /api/v1/gateway/apis/{id}',
   gwApiDelete: 'DELETE /api/v1/gateway/apis/{id}',
   grantOptions: 'GET /api/v1/gateway/grant-options',
+  credentialOptions: 'GET /api/v1/gateway/credential-options',
   credentialsView: 'GET /api/v1/gateway/consumers/{id}/credentials',
   keyIssue: 'POST /api/v1/gateway/consumers/{id}/keys',
   keyRotate: 'POST /api/v1/gateway/keys/{id}/rotate',
