@@ -11,6 +11,8 @@ import (
 
 	"github.com/emmansun/gmsm/sm2"
 	"github.com/emmansun/gmsm/sm4"
+
+	xt "github.com/xietong/xietong/sdk/go"
 )
 
 func unhex(t *testing.T, s string) []byte {
@@ -63,30 +65,26 @@ func TestSM2SignatureVector(t *testing.T) {
 	}
 }
 
-func TestSM4Modes(t *testing.T) {
-	key := unhex(t, "0123456789abcdeffedcba9876543210")
-	for _, n := range []int{0, 1, 15, 16, 17, 1000} {
+func TestBox(t *testing.T) {
+	b, err := NewBox(unhex(t, "0123456789abcdeffedcba9876543210"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []int{0, 1, 16, 1000} {
 		pt := bytes.Repeat([]byte("a"), n)
-		g, err := SealGCM(key, pt, []byte("aad"))
+		sealed, err := b.Seal(pt, "key:ak_1")
 		if err != nil {
 			t.Fatal(err)
 		}
-		if out, err := OpenGCM(key, g, []byte("aad")); err != nil || !bytes.Equal(out, pt) {
-			t.Fatalf("gcm %d: %v", n, err)
+		if out, err := b.Open(sealed, "key:ak_1"); err != nil || !bytes.Equal(out, pt) {
+			t.Fatalf("%d: %v", n, err)
 		}
-		if _, err := OpenGCM(key, g, []byte("other")); err != ErrDecrypt {
-			t.Fatalf("gcm with wrong aad: %v", err)
-		}
-		c, err := EncryptCBC(key, pt)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if out, err := DecryptCBC(key, c); err != nil || !bytes.Equal(out, pt) {
-			t.Fatalf("cbc %d: %v", n, err)
+		if _, err := b.Open(sealed, "key:ak_2"); err != ErrDecrypt {
+			t.Fatal("a sealed value opened for another record")
 		}
 	}
-	if _, err := DecryptCBC(key, make([]byte, 33)); err != ErrDecrypt {
-		t.Fatal("bad cbc length accepted")
+	if _, err := NewBox(make([]byte, 8)); err == nil {
+		t.Fatal("short master key accepted")
 	}
 }
 
@@ -138,11 +136,11 @@ func TestOpenSSLInterop(t *testing.T) {
 		t.Fatalf("OpenSSL decrypted %x", got)
 	}
 
-	// OpenSSL SM4-CBC (PKCS#7) → DecryptCBC.
+	// OpenSSL SM4-CBC (PKCS#7) → the protocol's SM4-CBC (sdk/go).
 	iv := "0f0e0d0c0b0a09080706050403020100"
 	pt := write("pt.txt", []byte("公民身份号码 11010519491231002X"))
 	out := openssl("enc", "-sm4-cbc", "-K", hex.EncodeToString(key), "-iv", iv, "-in", pt)
-	dec, err := DecryptCBC(key, append(unhex(t, iv), out...))
+	dec, err := xt.Open(xt.ModeCBC, key, append(unhex(t, iv), out...), nil)
 	if err != nil || string(dec) != "公民身份号码 11010519491231002X" {
 		t.Fatalf("OpenSSL SM4-CBC: %v %q", err, dec)
 	}
