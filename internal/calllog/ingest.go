@@ -98,8 +98,9 @@ func (in *Ingester) Once(ctx context.Context) (int, error) {
 	return total, nil
 }
 
-// segment ingests segment s from off; a trailing partial line (a write in
-// progress) is left for the next round.
+// segment ingests segment s from off. It stops at the first incomplete line
+// (a write in progress) and leaves it whole for the next round: the buffered
+// reader has consumed its start, so reading on would split the line.
 func (in *Ingester) segment(ctx context.Context, s int, off int64) (int, int64, error) {
 	f, err := os.Open(segName(in.dir, s))
 	if err != nil {
@@ -114,10 +115,12 @@ func (in *Ingester) segment(ctx context.Context, s int, off int64) (int, int64, 
 	for {
 		var recs []*Record
 		pos := off
+		eof := false
 		for len(recs) < in.batch {
 			line, err := r.ReadBytes('\n')
 			if err == io.EOF {
-				break // partial or no line: wait for the writer
+				eof = true // nothing more, or a partial line: not consumed
+				break
 			}
 			if err != nil {
 				return total, off, err
@@ -130,14 +133,16 @@ func (in *Ingester) segment(ctx context.Context, s int, off int64) (int, int64, 
 			}
 			recs = append(recs, &rec)
 		}
-		if pos == off {
+		if pos > off {
+			if err := in.store(ctx, recs, s, pos); err != nil {
+				return total, off, err
+			}
+			total += len(recs)
+			off = pos
+		}
+		if eof || pos == off && len(recs) == 0 {
 			return total, off, nil
 		}
-		if err := in.store(ctx, recs, s, pos); err != nil {
-			return total, off, err
-		}
-		total += len(recs)
-		off = pos
 	}
 }
 
