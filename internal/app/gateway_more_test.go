@@ -147,3 +147,28 @@ func TestReloadKeepsCallsInFlight(t *testing.T) {
 		t.Fatalf("the call in flight did not finish: %+v", r)
 	}
 }
+
+// TestCallerHangUpsDoNotTripTheBreaker: callers that give up on a slow
+// upstream cancel their calls; that is not an upstream failure.
+func TestCallerHangUpsDoNotTripTheBreaker(t *testing.T) {
+	f := newGateway(t, testutil.Dialects(t)[0])
+	slow := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		select {
+		case <-time.After(300 * time.Millisecond):
+		case <-r.Context().Done():
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`{"code":0}`))
+	}))
+	defer slow.Close()
+	f.api(t, "slow", "/gw/slow", slow.URL, map[string]any{})
+	for i := 0; i < 8; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+		f.client().Do(ctx, "GET", "/gw/slow", nil, nil)
+		cancel()
+	}
+	time.Sleep(100 * time.Millisecond)
+	if r := call(t, f.client(), "/gw/slow", nil); r.Status != 200 {
+		t.Fatalf("after callers hung up: %d %s (the breaker counted them against the upstream)", r.Status, r.Body)
+	}
+}

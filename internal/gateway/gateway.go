@@ -263,6 +263,8 @@ func (g *Gateway) breaker(host string) *breaker {
 		MaxRequests: 2,                // half-open probes
 		Interval:    10 * time.Second, // closed-state counting window
 		Timeout:     g.o.BreakerOpen,
+		// A caller that hangs up cancels its call: that says nothing about the upstream.
+		IsExcluded: func(err error) bool { return errors.Is(err, errCallerGone) },
 		ReadyToTrip: func(c gobreaker.Counts) bool {
 			return c.ConsecutiveFailures >= 5 || (c.Requests >= 20 && c.TotalFailures*2 >= c.Requests)
 		},
@@ -297,8 +299,12 @@ func (g *Gateway) Breakers() []BreakerState {
 	return out
 }
 
-// errUpstream marks a failed or slow upstream call for the breaker.
-var errUpstream = errors.New("gateway: upstream failed")
+// errUpstream marks a failed or slow upstream call for the breaker;
+// errCallerGone a call the caller abandoned, which the breaker ignores.
+var (
+	errUpstream   = errors.New("gateway: upstream failed")
+	errCallerGone = errors.New("gateway: caller closed the connection")
+)
 
 func idempotent(m string) bool {
 	return m == http.MethodGet || m == http.MethodPut || m == http.MethodDelete
@@ -326,6 +332,10 @@ func (g *Gateway) forward(w http.ResponseWriter, c *call) {
 	}
 	slow := time.Since(started) > c.api.Timeout/2
 	switch {
+	case c.r.Context().Err() != nil:
+		done(errCallerGone)
+		g.refuse(w, c, deny(499, "gw_client_closed", "调用方已断开连接", "The caller closed the connection"))
+		return
 	case errors.Is(err, context.DeadlineExceeded):
 		done(errUpstream)
 		g.refuse(w, c, deny(http.StatusGatewayTimeout, "gw_upstream_timeout", "上游服务响应超时", "The upstream did not answer in time"))
