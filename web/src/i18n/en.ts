@@ -364,6 +364,7 @@ export const en: SameShape<Messages> = {
       gw_upstream_error: 'The upstream failed',
       gw_upstream_unavailable: "The upstream's circuit breaker is open",
       gw_upstream_timeout: 'The upstream did not answer in time',
+      gw_client_closed: 'The caller closed the connection before the answer',
       gw_state_unavailable: "The gateway's shared state (Redis) is unavailable",
       gw_log_unavailable: 'The call log cannot be written; calls are paused',
       gw_internal: 'Internal gateway error',

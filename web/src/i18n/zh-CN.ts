@@ -361,6 +361,7 @@ export const zhCN = {
       gw_upstream_error: '上游服务调用失败',
       gw_upstream_unavailable: '上游服务熔断中',
       gw_upstream_timeout: '上游服务响应超时',
+      gw_client_closed: '调用方在应答前断开了连接',
       gw_state_unavailable: '网关共享状态（Redis）不可用',
       gw_log_unavailable: '调用日志不可写，暂停服务',
       gw_internal: '网关内部错误',

@@ -26,6 +26,7 @@ export const GATEWAY_CODES: readonly GatewayCode[] = [
   { code: 'gw_upstream_error', status: 502 },
   { code: 'gw_upstream_unavailable', status: 503 },
   { code: 'gw_upstream_timeout', status: 504 },
+  { code: 'gw_client_closed', status: 499 },
   { code: 'gw_state_unavailable', status: 503 },
   { code: 'gw_log_unavailable', status: 503 },
   { code: 'gw_internal', status: 500 },
