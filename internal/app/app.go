@@ -174,7 +174,8 @@ func (a *App) Serve(ctx context.Context, ready func(console, gateway string)) er
 	go a.sweepSessions(ctx)
 	go a.Gateway.Watch(ctx, 500*time.Millisecond)
 	ingestDone := make(chan struct{})
-	go func() { a.Ingester.Run(ctx, 200*time.Millisecond); close(ingestDone) }()
+	// Small, frequent batches: no long CPU burst on the cores the calls need.
+	go func() { a.Ingester.Run(ctx, 50*time.Millisecond); close(ingestDone) }()
 	if ready != nil {
 		ready(console.Addr().String(), gwAddr)
 	}
