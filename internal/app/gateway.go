@@ -66,5 +66,5 @@ func gatewayState(ctx context.Context, cfg *config.Config) (gateway.State, func(
 		rdb.Close()
 		return nil, nil, fmt.Errorf("app: redis: %w", err)
 	}
-	return gateway.NewRedisState(rdb, "xietong:"), func() { rdb.Close() }, nil
+	return gateway.NewRedisState(rdb, cfg.RedisPrefix), func() { rdb.Close() }, nil
 }

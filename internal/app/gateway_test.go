@@ -405,7 +405,10 @@ func TestGatewayOnRedis(t *testing.T) {
 		}
 		t.Skip("NOTICE: XIETONG_TEST_REDIS not set")
 	}
-	s := testutil.NewServer(t, testutil.Dialects(t)[0], func(c *config.Config) { c.RedisURL = url })
+	s := testutil.NewServer(t, testutil.Dialects(t)[0], func(c *config.Config) {
+		c.RedisURL = url
+		c.RedisPrefix = "xt-test-" + gm.Token(6) + ":" // a fresh database must not meet another run's counters
+	})
 	sys := s.Admin(t, "sysadmin")
 	var st struct{ State string }
 	sys.Do("GET", "/api/v1/gateway/status", nil).Want(t, 200, "").JSON(t, &st)

@@ -34,6 +34,7 @@ type Config struct {
 	GatewayListen      string // empty: no gateway listener
 	GatewayPlainHTTP   bool   // loopback only
 	RedisURL           string // secret; empty: gateway state in memory (one node)
+	RedisPrefix        string // separates deployments (and tests) sharing one Redis
 	MasterKey          string // secret; 32 hex digits; empty: <data_dir>/master.key, made on first start
 	BreakerOpen        time.Duration
 }
@@ -67,6 +68,7 @@ func options() []option {
 		{"gateway_plain_http", "false", false, "serve the gateway over plain HTTP (loopback only)", func(c *Config, v string) (err error) { c.GatewayPlainHTTP, err = strconv.ParseBool(v); return }},
 		{"redis_url", "", true, "redis://… shared by gateway nodes for nonces, rate limits and quotas; empty: memory", func(c *Config, v string) error { c.RedisURL = v; return nil }},
 		{"gateway_breaker_open", "10s", false, "how long a tripped upstream breaker stays open before half-open probes", func(c *Config, v string) (err error) { c.BreakerOpen, err = time.ParseDuration(v); return }},
+		{"redis_prefix", "xietong:", false, "prefix of every Redis key; give each deployment sharing a Redis its own", func(c *Config, v string) error { c.RedisPrefix = v; return nil }},
 		{"master_key", "", true, "32 hex digits (SM4 key) sealing secrets at rest; empty: <data_dir>/master.key", func(c *Config, v string) error { c.MasterKey = v; return nil }},
 	}
 }
