@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"hash/fnv"
 	"sync"
 	"time"
 
@@ -27,7 +28,7 @@ type State interface {
 // MemoryState is State for a single node.
 type MemoryState struct {
 	mu       sync.Mutex
-	nonces   map[string]time.Time
+	nonces   nonceSet
 	limiters map[string]*bucket
 	counts   map[string]*counter
 	now      func() time.Time
@@ -49,7 +50,7 @@ var _ State = (*MemoryState)(nil)
 
 // NewMemoryState makes an empty in-memory state.
 func NewMemoryState() *MemoryState {
-	return &MemoryState{nonces: map[string]time.Time{}, limiters: map[string]*bucket{}, counts: map[string]*counter{}, now: time.Now}
+	return &MemoryState{nonces: nonceSet{}, limiters: map[string]*bucket{}, counts: map[string]*counter{}, now: time.Now}
 }
 
 func (m *MemoryState) sweep(now time.Time) {
@@ -57,11 +58,6 @@ func (m *MemoryState) sweep(now time.Time) {
 		return
 	}
 	m.sweepAt = now.Add(30 * time.Second)
-	for k, exp := range m.nonces {
-		if now.After(exp) {
-			delete(m.nonces, k)
-		}
-	}
 	for k, c := range m.counts {
 		if now.After(c.expires) {
 			delete(m.counts, k)
@@ -75,11 +71,7 @@ func (m *MemoryState) FirstUse(_ context.Context, key string, ttl time.Duration)
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	m.sweep(now)
-	if exp, ok := m.nonces[key]; ok && now.Before(exp) {
-		return false, nil
-	}
-	m.nonces[key] = now.Add(ttl)
-	return true, nil
+	return m.nonces.firstUse(key, now, ttl), nil
 }
 
 // Allow implements State.
@@ -129,4 +121,36 @@ func (m *MemoryState) Used(_ context.Context, key string) (int64, error) {
 		return c.n, nil
 	}
 	return 0, nil
+}
+
+// nonceSet remembers used nonces compactly: a 16-byte digest per nonce, in
+// one map per minute; a minute's map is dropped whole once all of it has
+// expired, so the heap holds ttl's worth of digests and no sweep walks it.
+// (A digest collision would refuse one genuine call as a replay, with odds
+// far below 2^-64 at any realistic rate.)
+type nonceSet map[int64]map[[16]byte]struct{}
+
+func (s nonceSet) firstUse(key string, now time.Time, ttl time.Duration) bool {
+	h := fnv.New128a()
+	h.Write([]byte(key))
+	var d [16]byte
+	h.Sum(d[:0])
+	minute := now.Unix() / 60
+	oldest := now.Add(-ttl).Unix()/60 - 1 // the minute bucket that may still hold unexpired nonces
+	for m, set := range s {
+		if m < oldest {
+			delete(s, m)
+			continue
+		}
+		if _, ok := set[d]; ok {
+			return false
+		}
+	}
+	cur := s[minute]
+	if cur == nil {
+		cur = map[[16]byte]struct{}{}
+		s[minute] = cur
+	}
+	cur[d] = struct{}{}
+	return true
 }

@@ -97,3 +97,26 @@ func TestSharedState(t *testing.T) {
 		})
 	}
 }
+
+// TestNonceExpiry: a nonce is refused while remembered and accepted again
+// once its time is past; old minutes are dropped whole.
+func TestNonceExpiry(t *testing.T) {
+	m := NewMemoryState()
+	now := time.Date(2026, 11, 23, 8, 0, 30, 0, time.UTC)
+	m.now = func() time.Time { return now }
+	ctx := context.Background()
+	if ok, _ := m.FirstUse(ctx, "k:a", 15*time.Minute); !ok {
+		t.Fatal("first use refused")
+	}
+	now = now.Add(14 * time.Minute)
+	if ok, _ := m.FirstUse(ctx, "k:a", 15*time.Minute); ok {
+		t.Fatal("replay accepted inside the window")
+	}
+	now = now.Add(3 * time.Minute)
+	if ok, _ := m.FirstUse(ctx, "k:a", 15*time.Minute); !ok {
+		t.Fatal("nonce still refused long after its window")
+	}
+	if len(m.nonces) > 17 {
+		t.Fatalf("%d minute buckets kept", len(m.nonces))
+	}
+}
