@@ -161,9 +161,9 @@ wait_idle() {
 	done
 	echo "warning: servers still busy after 60 s" >&2
 }
-# Before every load of xietong: wait (bounded) until it answers 200 again.
-# When wrk stops with calls in flight, the gateway counts the cancelled
-# upstream calls as failures and its breaker opens for 10 s (see probe).
+# Before every load of xietong: wait (bounded) until it answers 200 again
+# (before commit dc90407 a wrk run that stopped with calls in flight opened
+# the upstream's breaker for 10 s; see bench/gateway/probe).
 gw_ready() { "$B/probe" -creds "$TMP/creds.json" 2> >(tee -a "$RES/probe.log" >&2); }
 xtval() { sed -n "s/.*XTBENCH.* $2=\([^ ]*\).*/\1/p" "$1" | head -1; }
 secs() { awk '{ split($0, a, "m"); sub("s", "", a[2]); t += a[1] * 60 + a[2] } END { printf "%.3f", t }'; }

@@ -1,9 +1,11 @@
 // Command probe waits (bounded) until the gateway answers signed HMAC calls
 // with 200 again, and says what it saw meanwhile. run.sh calls it before
-// every load of xietong: when wrk stops, it closes its connections with
-// calls in flight, the gateway counts those cancelled upstream calls as
-// upstream failures, and its circuit breaker opens for gateway_breaker_open
-// (10 s by default), answering 503 gw_upstream_unavailable until then.
+// every load of xietong. When wrk stops, it closes its connections with
+// calls in flight; before commit dc90407 the gateway counted those
+// cancelled upstream calls as upstream failures and its circuit breaker
+// opened for gateway_breaker_open (10 s by default), answering 503
+// gw_upstream_unavailable meanwhile. It stays as a guard: whatever it has
+// to wait for goes to results/probe.log.
 package main
 
 import (
