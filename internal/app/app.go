@@ -66,7 +66,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	}
 	a.closeFns = append(a.closeFns, func() { d.Close() })
 	a.Audit = audit.New(d)
-	a.IAM = iam.NewService(d, iam.NewStore(d), a.Audit, logger, cfg.PasswordIterations)
+	a.IAM = iam.NewService(d, iam.NewStore(d), a.Audit, cfg.PasswordIterations)
 	ih := iam.NewHandler(a.IAM, a.Audit, logger, !cfg.PlainHTTP, cfg.TrustedProxies)
 	ops := &opsHandler{db: d, metricsToken: cfg.MetricsToken, registry: prometheus.NewRegistry()}
 

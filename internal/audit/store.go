@@ -110,7 +110,7 @@ func where(f Filter) (string, []any) {
 	}
 	if f.Action != "" {
 		// A prefix selects a family of actions: "user." matches user.create, user.update…
-		conds, args = append(conds, `action LIKE ? ESCAPE '\'`), append(args, likePrefix(f.Action))
+		conds, args = append(conds, `action LIKE ? ESCAPE '\'`), append(args, db.Prefix(f.Action))
 	}
 	if f.Target != "" {
 		conds, args = append(conds, "(target_id = ? OR target_type = ?)"), append(args, f.Target, f.Target)
@@ -122,12 +122,6 @@ func where(f Filter) (string, []any) {
 		return "", nil
 	}
 	return " WHERE " + strings.Join(conds, " AND "), args
-}
-
-// likePrefix matches values starting with s, with LIKE's wildcards in s
-// escaped (action names contain underscores).
-func likePrefix(s string) string {
-	return strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(s) + "%"
 }
 
 // Search returns a page of events, newest first, and the total.

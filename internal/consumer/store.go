@@ -17,10 +17,6 @@ func NewStore(d *db.DB) *Store { return &Store{db: d} }
 
 type scanner = db.Scanner
 
-func like(q string) string {
-	return "%" + strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`).Replace(q) + "%"
-}
-
 func (s *Store) count(ctx context.Context, q string, args ...any) (int, error) {
 	var n int
 	err := s.db.QueryRow(ctx, q, args...).Scan(&n)
@@ -42,7 +38,7 @@ func (s *Store) Consumers(ctx context.Context, q string, limit, offset int) ([]*
 	where, args := "", []any{}
 	if q != "" {
 		where = ` WHERE code LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\' OR org_name LIKE ? ESCAPE '\'`
-		args = append(args, like(q), like(q), like(q))
+		args = append(args, db.Contains(q), db.Contains(q), db.Contains(q))
 	}
 	total, err := s.count(ctx, "SELECT COUNT(*) FROM consumers"+where, args...)
 	if err != nil {
@@ -218,7 +214,7 @@ func (s *Store) APIs(ctx context.Context, q string, limit, offset int) ([]*API, 
 	where, args := "", []any{}
 	if q != "" {
 		where = ` WHERE code LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\' OR path LIKE ? ESCAPE '\'`
-		args = append(args, like(q), like(q), like(q))
+		args = append(args, db.Contains(q), db.Contains(q), db.Contains(q))
 	}
 	total, err := s.count(ctx, "SELECT COUNT(*) FROM apis"+where, args...)
 	if err != nil {

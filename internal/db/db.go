@@ -228,3 +228,13 @@ func All[T any](ctx context.Context, d *DB, scan func(Scanner) (*T, error), quer
 	}
 	return out, rows.Err()
 }
+
+// likeEscaper neutralises LIKE wildcards in a user's text; statements using
+// Contains or Prefix declare ESCAPE '\'.
+var likeEscaper = strings.NewReplacer(`\`, `\\`, "%", `\%`, "_", `\_`)
+
+// Contains is a LIKE pattern matching values that contain s.
+func Contains(s string) string { return "%" + likeEscaper.Replace(s) + "%" }
+
+// Prefix is a LIKE pattern matching values that start with s.
+func Prefix(s string) string { return likeEscaper.Replace(s) + "%" }

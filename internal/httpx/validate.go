@@ -3,6 +3,7 @@ package httpx
 import (
 	"net/mail"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -21,7 +22,7 @@ func (c *Checker) Text(field, v string, required bool, max int) {
 	case required && strings.TrimSpace(v) == "":
 		c.Add(field, "required", "")
 	case utf8.RuneCountInString(v) > max:
-		c.Add(field, "too_long", "≤ "+itoa(max))
+		c.Add(field, "too_long", "≤ "+strconv.Itoa(max))
 	case strings.ContainsAny(v, "\x00\r\n\t"):
 		c.Add(field, "control_chars", "")
 	}
@@ -71,18 +72,4 @@ func (c *Checker) Err() error {
 		return nil
 	}
 	return Invalid(c.errs...)
-}
-
-func itoa(n int) string {
-	if n == 0 {
-		return "0"
-	}
-	var b [20]byte
-	i := len(b)
-	for n > 0 {
-		i--
-		b[i] = byte('0' + n%10)
-		n /= 10
-	}
-	return string(b[i:])
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"time"
 
@@ -22,14 +21,13 @@ type Service struct {
 	db         *db.DB
 	store      *Store
 	audit      *audit.Log
-	log        *slog.Logger
 	iterations int
 	now        func() time.Time
 }
 
 // NewService wires the service. iterations is the PBKDF2 work factor.
-func NewService(d *db.DB, store *Store, log *audit.Log, logger *slog.Logger, iterations int) *Service {
-	return &Service{db: d, store: store, audit: log, log: logger, iterations: iterations, now: db.Now}
+func NewService(d *db.DB, store *Store, log *audit.Log, iterations int) *Service {
+	return &Service{db: d, store: store, audit: log, iterations: iterations, now: db.Now}
 }
 
 // Problems specific to identity and access.

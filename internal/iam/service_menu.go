@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/xietong/xietong/internal/audit"
@@ -387,7 +388,7 @@ func (s *Service) SetMenuResources(ctx context.Context, id int64, resourceIDs []
 	}
 	for _, rid := range resourceIDs {
 		if _, err := s.store.Resource(ctx, rid); err != nil {
-			return nil, httpx.Invalid(httpx.FieldError{Field: "resource_ids", Code: "not_found", Message: itoa(rid)})
+			return nil, httpx.Invalid(httpx.FieldError{Field: "resource_ids", Code: "not_found", Message: strconv.FormatInt(rid, 10)})
 		}
 	}
 	err = s.db.WithTx(ctx, func(ctx context.Context) error {

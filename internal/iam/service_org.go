@@ -177,26 +177,3 @@ func (s *Service) DeleteOrg(ctx context.Context, p *Principal, id int64) error {
 		return s.audit.Record(ctx, audit.Event{Action: "org.delete", TargetType: "org", TargetID: before.Code, Before: audit.JSON(before)})
 	})
 }
-
-func itoa(id int64) string {
-	const digits = "0123456789"
-	if id == 0 {
-		return "0"
-	}
-	neg := id < 0
-	if neg {
-		id = -id
-	}
-	var b [20]byte
-	i := len(b)
-	for id > 0 {
-		i--
-		b[i] = digits[id%10]
-		id /= 10
-	}
-	if neg {
-		i--
-		b[i] = '-'
-	}
-	return string(b[i:])
-}

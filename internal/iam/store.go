@@ -87,20 +87,3 @@ func uniq(ids []int64) []int64 {
 	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
 	return out
 }
-
-func likeArg(q string) string {
-	return "%" + escapeLike(q) + "%"
-}
-
-// escapeLike neutralises LIKE wildcards in a user's keyword; statements
-// using it declare ESCAPE '\'.
-func escapeLike(q string) string {
-	out := make([]rune, 0, len(q))
-	for _, r := range q {
-		if r == '%' || r == '_' || r == '\\' {
-			out = append(out, '\\')
-		}
-		out = append(out, r)
-	}
-	return string(out)
-}

@@ -21,7 +21,7 @@ func (s *Store) Systems(ctx context.Context, q string, limit, offset int) ([]*Sy
 	where, args := "", []any{}
 	if q != "" {
 		where = ` WHERE code LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\'`
-		args = append(args, likeArg(q), likeArg(q))
+		args = append(args, db.Contains(q), db.Contains(q))
 	}
 	total, err := s.count(ctx, "SELECT COUNT(*) FROM systems"+where, args...)
 	if err != nil {
@@ -178,7 +178,7 @@ func (s *Store) Resources(ctx context.Context, q string, limit, offset int) ([]*
 	where, args := "", []any{}
 	if q != "" {
 		where = ` WHERE code LIKE ? ESCAPE '\' OR name LIKE ? ESCAPE '\' OR pattern LIKE ? ESCAPE '\'`
-		args = append(args, likeArg(q), likeArg(q), likeArg(q))
+		args = append(args, db.Contains(q), db.Contains(q), db.Contains(q))
 	}
 	total, err := s.count(ctx, "SELECT COUNT(*) FROM url_resources"+where, args...)
 	if err != nil {

@@ -102,7 +102,7 @@ func (s *Store) BusinessRoles(ctx context.Context, q string, only []int64, limit
 	where, args := " WHERE 1 = 1", []any{}
 	if q != "" {
 		where += ` AND (b.code LIKE ? ESCAPE '\' OR b.name LIKE ? ESCAPE '\')`
-		args = append(args, likeArg(q), likeArg(q))
+		args = append(args, db.Contains(q), db.Contains(q))
 	}
 	if only != nil {
 		if len(only) == 0 {

@@ -51,7 +51,7 @@ func (s *Store) Users(ctx context.Context, f UserFilter) ([]*User, int, error) {
 	var args []any
 	if f.Q != "" {
 		where += ` AND (u.username LIKE ? ESCAPE '\' OR u.display_name LIKE ? ESCAPE '\' OR u.phone LIKE ? ESCAPE '\')`
-		args = append(args, likeArg(f.Q), likeArg(f.Q), likeArg(f.Q))
+		args = append(args, db.Contains(f.Q), db.Contains(f.Q), db.Contains(f.Q))
 	}
 	if f.OrgIDs != nil {
 		if len(f.OrgIDs) == 0 {
