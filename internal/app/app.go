@@ -22,6 +22,8 @@ import (
 	"github.com/xietong/xietong/internal/calllog"
 	"github.com/xietong/xietong/internal/config"
 	"github.com/xietong/xietong/internal/consumer"
+	"github.com/xietong/xietong/internal/dataapi"
+	"github.com/xietong/xietong/internal/datasource"
 	"github.com/xietong/xietong/internal/db"
 	"github.com/xietong/xietong/internal/gateway"
 	"github.com/xietong/xietong/internal/httpx"
@@ -37,6 +39,8 @@ type App struct {
 	Routes    []httpx.Route
 	Bootstrap *iam.Bootstrap
 	Consumers *consumer.Service
+	Sources   *datasource.Service
+	DataAPIs  *dataapi.Service
 	Gateway   *gateway.Gateway
 	Ingester  *calllog.Ingester
 	journal   *calllog.Journal
@@ -83,19 +87,35 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 		return fail(err)
 	}
 	a.closeFns = append(a.closeFns, func() { a.journal.Sync(); a.journal.Close() })
+	a.Sources = datasource.NewService(d, datasource.NewStore(d), a.Audit, box, cfg.DataDir)
+	daStore := dataapi.NewStore(d)
+	runtime := dataapi.NewRuntime(daStore, a.Sources, logger, ops.registry)
+	a.closeFns = append(a.closeFns, runtime.Close)
+	a.DataAPIs = dataapi.NewService(d, daStore, a.Audit, a.Sources, a.Consumers, runtime, calllog.NewReader(d))
+	a.Sources.SetHooks(datasource.Hooks{UsedBy: a.DataAPIs.UsedBy, Changed: a.Consumers.BumpVersion})
+	// The gateway's snapshot: the consumers' configuration, with the data
+	// APIs' backends attached.
+	load := func(ctx context.Context) (*gateway.Snapshot, error) {
+		snap, err := a.Consumers.Snapshot(ctx)
+		if err != nil {
+			return nil, err
+		}
+		return snap, runtime.Attach(ctx, snap)
+	}
 	state, closeState, err := gatewayState(ctx, cfg)
 	if err != nil {
 		return fail(err)
 	}
 	a.closeFns = append(a.closeFns, closeState)
-	a.Gateway, err = gateway.New(ctx, gateway.Options{Load: a.Consumers.Snapshot, Version: a.Consumers.Version, State: state,
+	a.Gateway, err = gateway.New(ctx, gateway.Options{Load: load, Version: a.Consumers.Version, State: state,
 		Journal: a.journal, Box: box, IndexKey: indexKey, Log: logger, TrustedProxies: cfg.TrustedProxies, BreakerOpen: cfg.BreakerOpen, Metrics: ops.registry})
 	if err != nil {
 		return fail(err)
 	}
 	a.Ingester = calllog.NewIngester(d, callDir, logger)
 	calls := calllog.NewHandler(d, box, func(s string) string { return gateway.SubjectIndex(indexKey, s) }, a.Audit)
-	a.Routes = routes(ih, audit.NewHandler(a.Audit, logger), ops, consumer.NewHandler(a.Consumers), calls, a.Gateway)
+	a.Routes = routes(ih, audit.NewHandler(a.Audit, logger), ops, consumer.NewHandler(a.Consumers), calls, a.Gateway,
+		datasource.NewHandler(a.Sources), dataapi.NewHandler(a.DataAPIs))
 	ops.routes = a.Routes
 	specs := make([]iam.RouteSpec, 0, len(a.Routes))
 	for _, r := range a.Routes {

@@ -4,6 +4,8 @@ import (
 	"github.com/xietong/xietong/internal/audit"
 	"github.com/xietong/xietong/internal/calllog"
 	"github.com/xietong/xietong/internal/consumer"
+	"github.com/xietong/xietong/internal/dataapi"
+	"github.com/xietong/xietong/internal/datasource"
 	"github.com/xietong/xietong/internal/gateway"
 	"github.com/xietong/xietong/internal/httpx"
 	"github.com/xietong/xietong/internal/iam"
@@ -12,7 +14,7 @@ import (
 // routes is the route table: every API route xietong answers, in one place.
 // The mux, the built-in URL resources (URL资源), the OpenAPI document and the
 // route-walking authorisation test all read it.
-func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handler, calls *calllog.Handler, gw *gateway.Gateway) []httpx.Route {
+func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handler, calls *calllog.Handler, gw *gateway.Gateway, ds *datasource.Handler, da *dataapi.Handler) []httpx.Route {
 	const P, A, X = httpx.Public, httpx.Authenticated, httpx.Permitted
 	return []httpx.Route{
 		// Operations.
@@ -126,5 +128,35 @@ func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handl
 		// Gateway: the call log — the audit admin.
 		{Method: "GET", Path: "/api/v1/gateway/calls", Access: X, Menu: "gateway.calls", Name: "查询调用日志", Summary: "Search gateway calls (by subject too)", Handler: calls.Search},
 		{Method: "GET", Path: "/api/v1/gateway/calls/export", Access: X, Menu: "gateway.calls", Name: "导出调用日志", Summary: "Export gateway calls (CSV)", Handler: calls.Export},
+
+		// Data sources (数据源管理) — the system admin.
+		{Method: "GET", Path: "/api/v1/datasources/kinds", Access: X, Menu: "data.sources", Name: "数据源类型", Summary: "Kinds of data source and their form fields", Handler: ds.Kinds},
+		{Method: "GET", Path: "/api/v1/datasource-groups", Access: X, Menu: "data.sources", Name: "查询数据源分组", Summary: "List data-source groups", Handler: ds.Groups},
+		{Method: "POST", Path: "/api/v1/datasource-groups", Access: X, Menu: "data.sources.write", Name: "新增数据源分组", Summary: "Create a data-source group", Handler: ds.SaveGroup},
+		{Method: "PUT", Path: "/api/v1/datasource-groups/{id}", Access: X, Menu: "data.sources.write", Name: "修改数据源分组", Summary: "Rename a data-source group", Handler: ds.SaveGroup},
+		{Method: "DELETE", Path: "/api/v1/datasource-groups/{id}", Access: X, Menu: "data.sources.write", Name: "删除数据源分组", Summary: "Delete an empty data-source group", Handler: ds.DeleteGroup},
+		{Method: "GET", Path: "/api/v1/datasources", Access: X, Menu: "data.sources", Name: "查询数据源", Summary: "List data sources (search, kind, group)", Handler: ds.Sources},
+		{Method: "GET", Path: "/api/v1/datasources/{id}", Access: X, Menu: "data.sources", Name: "查看数据源", Summary: "One data source (never its secrets)", Handler: ds.GetSource},
+		{Method: "POST", Path: "/api/v1/datasources", Access: X, Menu: "data.sources.write", Name: "新增数据源", Summary: "Create a data source", Handler: ds.SaveSource},
+		{Method: "PUT", Path: "/api/v1/datasources/{id}", Access: X, Menu: "data.sources.write", Name: "修改数据源", Summary: "Edit a data source", Handler: ds.SaveSource},
+		{Method: "DELETE", Path: "/api/v1/datasources/{id}", Access: X, Menu: "data.sources.write", Name: "删除数据源", Summary: "Delete an unused data source", Handler: ds.DeleteSource},
+		{Method: "POST", Path: "/api/v1/datasources/move", Access: X, Menu: "data.sources.write", Name: "数据源分组迁移", Summary: "Move data sources into a group", Handler: ds.Move},
+		{Method: "POST", Path: "/api/v1/datasources/{id}/test", Access: X, Menu: "data.sources.write", Name: "数据源连通性测试", Summary: "Test a saved data source step by step", Handler: ds.Test},
+		{Method: "POST", Path: "/api/v1/datasources/test", Access: X, Menu: "data.sources.write", Name: "测试未保存的数据源", Summary: "Test an unsaved data-source form", Handler: ds.TestInput},
+
+		// Data APIs (数据服务: SQL published as gateway APIs) — the system admin.
+		{Method: "GET", Path: "/api/v1/data-apis", Access: X, Menu: "data.apis", Name: "查询数据API", Summary: "List data APIs", Handler: da.APIs},
+		{Method: "GET", Path: "/api/v1/data-apis/{id}", Access: X, Menu: "data.apis", Name: "查看数据API", Summary: "One data API with its draft", Handler: da.GetAPI},
+		{Method: "GET", Path: "/api/v1/data-apis/{id}/versions", Access: X, Menu: "data.apis", Name: "数据API版本", Summary: "A data API's versions", Handler: da.Versions},
+		{Method: "GET", Path: "/api/v1/data-apis/{id}/stats", Access: X, Menu: "data.apis", Name: "数据API调用统计", Summary: "Calls, failures and latency from the call log", Handler: da.Stats},
+		{Method: "POST", Path: "/api/v1/data-apis", Access: X, Menu: "data.apis.write", Name: "新增数据API", Summary: "Create a data API draft", Handler: da.Save},
+		{Method: "PUT", Path: "/api/v1/data-apis/{id}", Access: X, Menu: "data.apis.write", Name: "修改数据API", Summary: "Edit a data API's draft", Handler: da.Save},
+		{Method: "DELETE", Path: "/api/v1/data-apis/{id}", Access: X, Menu: "data.apis.write", Name: "删除数据API", Summary: "Delete an unpublished data API", Handler: da.Delete},
+		{Method: "POST", Path: "/api/v1/data-apis/try", Access: X, Menu: "data.apis.write", Name: "试运行数据API", Summary: "Run a definition with sample values (read-only)", Handler: da.Try},
+		{Method: "POST", Path: "/api/v1/data-apis/{id}/submit", Access: X, Menu: "data.apis.write", Name: "提交数据API审核", Summary: "Submit the draft as a version for review", Handler: da.Submit},
+		{Method: "GET", Path: "/api/v1/data-apis/reviews", Access: X, Menu: "data.apis.review", Name: "待审核数据API", Summary: "Versions waiting for review", Handler: da.Reviews},
+		{Method: "POST", Path: "/api/v1/data-apis/{id}/review", Access: X, Menu: "data.apis.review", Name: "审核数据API", Summary: "Approve (publish) or reject a version", Handler: da.Review},
+		{Method: "POST", Path: "/api/v1/data-apis/{id}/rollback", Access: X, Menu: "data.apis.review", Name: "回滚数据API版本", Summary: "Publish an earlier approved version", Handler: da.Rollback},
+		{Method: "POST", Path: "/api/v1/data-apis/{id}/offline", Access: X, Menu: "data.apis.review", Name: "下线数据API", Summary: "Take a data API off the gateway", Handler: da.Offline},
 	}
 }

@@ -79,6 +79,7 @@ type API struct {
 	ID          int64                `json:"id"`
 	Code        string               `json:"code"`
 	Name        string               `json:"name"`
+	Kind        string               `json:"kind"` // http | dataapi (managed from the data API, not here)
 	Method      string               `json:"method"`
 	Path        string               `json:"path"`
 	UpstreamURL string               `json:"upstream_url"`

@@ -438,10 +438,14 @@ func (s *Service) SaveAPI(ctx context.Context, id int64, in APIInput) (*API, err
 		if err != nil {
 			return nil, err
 		}
+		if b.Kind == KindDataAPI {
+			return nil, errManaged
+		}
 		before = b
 		cp := *b
 		a = &cp
 	}
+	a.Kind = KindHTTP
 	a.Code, a.Name, a.Method, a.Path, a.UpstreamURL, a.TimeoutMS, a.Retries, a.Status = in.Code, in.Name, in.Method, in.Path, in.UpstreamURL, in.TimeoutMS, in.Retries, in.Status
 	a.Fields = in.Fields
 	if a.Fields == nil {
@@ -460,6 +464,9 @@ func (s *Service) DeleteAPI(ctx context.Context, id int64) error {
 	before, err := s.store.API(ctx, id)
 	if err != nil {
 		return err
+	}
+	if before.Kind == KindDataAPI {
+		return errManaged
 	}
 	ev := audit.Event{Action: "api.delete", TargetType: "api", TargetID: before.Code, Before: audit.JSON(before)}
 	return s.change(ctx, ev, func(ctx context.Context) error { return s.store.DeleteAPI(ctx, id) })

@@ -197,12 +197,12 @@ func (s *Store) AddPlatformKey(ctx context.Context, k *PlatformKey) error {
 
 // ---- APIs ----
 
-const apiCols = "id, code, name, method, path, upstream_url, timeout_ms, retries, fields_json, status, created_at, updated_at"
+const apiCols = "id, code, name, kind, method, path, upstream_url, timeout_ms, retries, fields_json, status, created_at, updated_at"
 
 func scanAPI(r scanner) (*API, error) {
 	var a API
 	var fields string
-	err := r.Scan(&a.ID, &a.Code, &a.Name, &a.Method, &a.Path, &a.UpstreamURL, &a.TimeoutMS, &a.Retries, &fields, &a.Status, &a.CreatedAt, &a.UpdatedAt)
+	err := r.Scan(&a.ID, &a.Code, &a.Name, &a.Kind, &a.Method, &a.Path, &a.UpstreamURL, &a.TimeoutMS, &a.Retries, &fields, &a.Status, &a.CreatedAt, &a.UpdatedAt)
 	if err != nil {
 		return nil, db.NotFound(err)
 	}
@@ -242,8 +242,8 @@ func (s *Store) SaveAPI(ctx context.Context, a *API) (err error) {
 	a.UpdatedAt = now
 	if a.ID == 0 {
 		a.CreatedAt = now
-		a.ID, err = s.db.InsertID(ctx, "INSERT INTO apis (code, name, method, path, upstream_url, timeout_ms, retries, fields_json, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-			a.Code, a.Name, a.Method, a.Path, a.UpstreamURL, a.TimeoutMS, a.Retries, string(fields), a.Status, now, now)
+		a.ID, err = s.db.InsertID(ctx, "INSERT INTO apis (code, name, kind, method, path, upstream_url, timeout_ms, retries, fields_json, status, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			a.Code, a.Name, a.Kind, a.Method, a.Path, a.UpstreamURL, a.TimeoutMS, a.Retries, string(fields), a.Status, now, now)
 		return err
 	}
 	_, err = s.db.Exec(ctx, "UPDATE apis SET code = ?, name = ?, method = ?, path = ?, upstream_url = ?, timeout_ms = ?, retries = ?, fields_json = ?, status = ?, updated_at = ? WHERE id = ?",

@@ -33,6 +33,11 @@ func NewShaper(api *API, g *Grant) *Shaper {
 			}
 		}
 	}
+	if !s.all {
+		for _, p := range api.Always {
+			s.keep[p] = true
+		}
+	}
 	for _, fc := range api.Fields {
 		if !g.Plain[fc.Category] {
 			s.mask[fc.Path] = fc.Category

@@ -6,6 +6,7 @@
 package gateway
 
 import (
+	"context"
 	"crypto/ecdsa"
 	"net/netip"
 	"net/url"
@@ -74,6 +75,40 @@ type API struct {
 	Timeout  time.Duration
 	Retries  int
 	Fields   []FieldClass
+	// Always are paths every grant keeps, whatever its field list: a data
+	// API's paging envelope (page, page_size, total, truncated).
+	Always []string
+	// Backend answers the API in process instead of Upstream (a data API);
+	// Upstream then only names its breaker.
+	Backend Backend
+}
+
+// Backend answers calls in process. It gets the plaintext query and body
+// after authentication, authorisation, limits and decryption, and its
+// answer goes through the same filtering, masking, encryption and signing
+// as an upstream's.
+type Backend interface {
+	Serve(ctx context.Context, req BackendRequest) BackendResponse
+}
+
+// BackendRequest is a call as a Backend sees it.
+type BackendRequest struct {
+	Method      string
+	Query       string // decrypted raw query
+	Body        []byte // decrypted body
+	ContentType string
+	Consumer    string
+	CallID      string
+}
+
+// BackendResponse is a Backend's answer. Code, when set, is recorded in the
+// call log as the reason of a failure; a status of 500 or more counts
+// against the API's breaker like an upstream's.
+type BackendResponse struct {
+	Status      int
+	ContentType string
+	Body        []byte
+	Code        string
 }
 
 // GrantKey identifies a grant.

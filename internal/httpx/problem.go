@@ -85,12 +85,25 @@ func Handle(log *slog.Logger, h HandlerFunc) http.Handler {
 	})
 }
 
+// Document is an error that carries a whole problem document of its own:
+// a feature's problem with members beyond Problem's.
+type Document interface {
+	error
+	ProblemDocument() (status int, body []byte)
+}
+
 // WriteError answers err as a problem.
 func WriteError(log *slog.Logger, w http.ResponseWriter, r *http.Request, err error) {
 	var p *Problem
+	var d Document
 	switch {
 	case errors.As(err, &p):
 		WriteProblem(w, p)
+	case errors.As(err, &d):
+		status, body := d.ProblemDocument()
+		w.Header().Set("Content-Type", "application/problem+json")
+		w.WriteHeader(status)
+		w.Write(body)
 	case errors.Is(err, db.ErrNotFound):
 		WriteProblem(w, ErrNotFound)
 	case db.IsUniqueViolation(err):

@@ -64,6 +64,12 @@ var builtinMenus = []menuDef{
 	{"gateway.grants", "gateway", "menu", "接口授权", "Grants", "/gateway/grants", "Stamp"},
 	{"gateway.grants.write", "gateway.grants", "button", "授权维护", "Edit grants", "", ""},
 	{"gateway.calls", "gateway", "menu", "调用日志", "Call log", "/gateway/calls", "Tickets"},
+	{"data", "", "dir", "数据服务", "Data services", "", "Coin"},
+	{"data.sources", "data", "menu", "数据源", "Data sources", "/data/sources", "Coin"},
+	{"data.sources.write", "data.sources", "button", "数据源维护", "Edit data sources", "", ""},
+	{"data.apis", "data", "menu", "数据API", "Data APIs", "/data/apis", "DataLine"},
+	{"data.apis.write", "data.apis", "button", "数据API编写与提交", "Write and submit data APIs", "", ""},
+	{"data.apis.review", "data.apis", "button", "数据API审核与发布", "Review and publish data APIs", "", ""},
 	{"profile", "", "menu", "个人中心", "My profile", "/profile", "Postcard"},
 }
 
@@ -113,9 +119,9 @@ func either(fs ...func(string) bool) func(string) bool {
 // into business roles except management-role administration; the security
 // and audit admins assign nothing.
 var builtinRoles = []roleDef{
-	{"system-admin", "系统管理员", AdminSystem, "管理组织机构、用户、角色、接入系统、菜单与URL资源；登记接入方、发布共享接口",
-		either(under("system", "gateway.consumers", "gateway.apis", "gateway.status"), is("gateway")),
-		func(c string) bool { return under("system")(c) && !under("system.mroles")(c) }, true},
+	{"system-admin", "系统管理员", AdminSystem, "管理组织机构、用户、角色、接入系统、菜单与URL资源；登记接入方、发布共享接口；管理数据源与数据API",
+		either(under("system", "gateway.consumers", "gateway.apis", "gateway.status", "data"), is("gateway")),
+		func(c string) bool { return under("system", "data")(c) && !under("system.mroles")(c) }, true},
 	{"security-admin", "安全管理员", AdminSecurity, "管理安全策略、账号锁定与会话；签发密钥、授权接口",
 		either(under("security", "gateway.credentials", "gateway.grants"), is("gateway")), none, true},
 	{"audit-admin", "审计管理员", AdminAudit, "查阅、导出并校验审计日志与网关调用日志",
