@@ -79,3 +79,21 @@ func indexOf(c byte) int {
 	}
 	return -1
 }
+
+// CompleteID appends the check character to the first 17 digits of a
+// 公民身份号码 (for generated test and sample data); ok is false when body
+// is not 17 digits.
+func CompleteID(body string) (string, bool) {
+	if len(body) != 17 {
+		return "", false
+	}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		c := body[i]
+		if c < '0' || c > '9' {
+			return "", false
+		}
+		sum += int(c-'0') * idWeights[i]
+	}
+	return body + string(idCheck[sum%11]), true
+}

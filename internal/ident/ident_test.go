@@ -31,3 +31,18 @@ func TestValidUSCC(t *testing.T) {
 		}
 	}
 }
+
+func TestCompleteID(t *testing.T) {
+	for _, want := range []string{"11010519491231002X", "440524188001010014"} {
+		got, ok := CompleteID(want[:17])
+		if !ok || got != want {
+			t.Fatalf("CompleteID(%s) = %s, %v; want %s", want[:17], got, ok, want)
+		}
+	}
+	if _, ok := CompleteID("1101051949123100A"); ok {
+		t.Fatal("a letter in the body was accepted")
+	}
+	if _, ok := CompleteID("123"); ok {
+		t.Fatal("a short body was accepted")
+	}
+}
