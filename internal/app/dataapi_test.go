@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/xietong/xietong/internal/testutil"
+	"github.com/xietong/xietong/internal/testutil/bizdb"
 )
 
 // reviewer makes a second system-side user holding the data-API pages and
@@ -57,7 +58,7 @@ func personAPI(code, table string) map[string]any {
 // field by field, and called with the Go SDK: only the granted fields come
 // back, the sensitive ones masked; injection attempts never reach the SQL.
 func TestDataAPIWorkflow(t *testing.T) {
-	backends := map[string]func(testing.TB, int) *testutil.BusinessDB{"postgres": testutil.BusinessPostgres, "mariadb": testutil.BusinessMariaDB}
+	backends := map[string]func(testing.TB, int) *bizdb.DB{"postgres": bizdb.Postgres, "mariadb": bizdb.MariaDB}
 	for _, kind := range []string{"postgres", "mariadb"} {
 		t.Run(kind, func(t *testing.T) {
 			biz := backends[kind](t, 50)

@@ -52,19 +52,28 @@ func readOnlyTx(d sqltpl.Dialect) bool {
 	return d == sqltpl.Postgres || d == sqltpl.MySQL || d == sqltpl.Oracle
 }
 
-// timeoutStatement bounds a statement on the server as well as by the
-// context, so that an abandoned query does not run on; the value is ours.
-func timeoutStatement(kind string, d sqltpl.Dialect, timeout time.Duration) string {
+// sessionStatements run before the transaction on MySQL-protocol engines;
+// the first that the server accepts is used. A READ ONLY transaction alone
+// does not stop DDL there: CREATE TABLE commits the transaction implicitly
+// and runs outside it, so the session itself is made read-only. They also
+// bound the statement on the server, so that an abandoned query does not
+// run on. The values are ours. A server labelled mysql may be a MariaDB,
+// whose variables are named differently: hence the fallbacks.
+func sessionStatements(kind string, timeout time.Duration) []string {
 	ms := timeout.Milliseconds()
-	switch {
-	case d == sqltpl.Postgres:
-		return "SET LOCAL statement_timeout = " + strconv.FormatInt(ms, 10)
-	case kind == "mariadb":
-		return "SET SESSION max_statement_time = " + strconv.FormatFloat(float64(ms)/1000, 'f', 3, 64)
-	case kind == "mysql" || kind == "tidb":
-		return "SET SESSION max_execution_time = " + strconv.FormatInt(ms, 10)
+	maria := "SET SESSION tx_read_only = 1, max_statement_time = " + strconv.FormatFloat(float64(ms)/1000, 'f', 3, 64)
+	mysql := "SET SESSION transaction_read_only = 1, max_execution_time = " + strconv.FormatInt(ms, 10)
+	switch kind {
+	case "mariadb":
+		return []string{maria}
+	case "mysql", "tidb":
+		return []string{mysql, maria}
+	case "oceanbase":
+		return []string{"SET SESSION tx_read_only = 1"}
 	}
-	return ""
+	// Doris and StarRocks have no read-only session: their account must be
+	// read-only (docs/data-apis.md).
+	return nil
 }
 
 // run executes q in a read-only transaction with a statement timeout and
@@ -72,13 +81,30 @@ func timeoutStatement(kind string, d sqltpl.Dialect, timeout time.Duration) stri
 func (p *pool) run(ctx context.Context, q *sqltpl.Query, timeout time.Duration, maxRows int) (*rowSet, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	tx, err := p.db.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnlyTx(p.dialect)})
+	conn, err := p.db.Conn(ctx)
+	if err != nil {
+		return nil, classify(ctx, err)
+	}
+	defer conn.Close()
+	if sts := sessionStatements(p.kind, timeout); p.dialect == sqltpl.MySQL && len(sts) > 0 {
+		for _, st := range sts {
+			if _, err = conn.ExecContext(ctx, st); err == nil {
+				break
+			}
+		}
+		if err != nil {
+			return nil, classify(ctx, err)
+		}
+	}
+	tx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: readOnlyTx(p.dialect)})
 	if err != nil {
 		return nil, classify(ctx, err)
 	}
 	defer tx.Rollback() // read-only: nothing to commit
-	if st := timeoutStatement(p.kind, p.dialect, timeout); st != "" {
-		if _, err := tx.ExecContext(ctx, st); err != nil {
+	if p.dialect == sqltpl.Postgres {
+		// PostgreSQL's DDL is transactional, so the READ ONLY transaction
+		// (and the connection's default_transaction_read_only) stops it.
+		if _, err := tx.ExecContext(ctx, "SET LOCAL statement_timeout = "+strconv.FormatInt(timeout.Milliseconds(), 10)); err != nil {
 			return nil, classify(ctx, err)
 		}
 	}

@@ -1,7 +1,12 @@
-package testutil
+// Package bizdb puts a bureau's business table (ac01) on the real
+// PostgreSQL and MariaDB for data-API tests and benchmarks. It imports
+// nothing of the application, so any package's tests can use it.
+package bizdb
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"database/sql"
 	"fmt"
 	"net/url"
@@ -11,8 +16,8 @@ import (
 	"testing"
 
 	"github.com/go-sql-driver/mysql"
+	_ "github.com/jackc/pgx/v5/stdlib" // the pgx driver
 
-	"github.com/xietong/xietong/internal/gm"
 	"github.com/xietong/xietong/internal/ident"
 )
 
@@ -37,8 +42,8 @@ func Persons(n int) []Person {
 	return out
 }
 
-// BusinessDB is a bureau database holding ac01, for a data source to point at.
-type BusinessDB struct {
+// DB is a bureau database holding ac01, for a data source to point at.
+type DB struct {
 	Kind     string // postgres | mariadb
 	Host     string
 	Port     int
@@ -68,15 +73,15 @@ func needService(t testing.TB, env, what string) string {
 	return v
 }
 
-// BusinessPostgres puts ac01 with n persons in a fresh schema of the
+// Postgres puts ac01 with n persons in a fresh schema of the
 // PostgreSQL named by XIETONG_TEST_POSTGRES.
-func BusinessPostgres(t testing.TB, n int) *BusinessDB {
+func Postgres(t testing.TB, n int) *DB {
 	dsn := needService(t, "XIETONG_TEST_POSTGRES", "PostgreSQL")
 	u, err := url.Parse(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	schema := "xt_biz_" + gm.Token(6)
+	schema := "xt_biz_" + suffix()
 	admin, err := sql.Open("pgx", dsn)
 	if err != nil {
 		t.Fatal(err)
@@ -85,7 +90,7 @@ func BusinessPostgres(t testing.TB, n int) *BusinessDB {
 		admin.Exec("DROP SCHEMA " + schema + " CASCADE")
 		admin.Close()
 	})
-	b := &BusinessDB{Kind: "postgres", Host: u.Hostname(), Database: u.Path[1:], User: u.User.Username(), Options: map[string]string{"sslmode": "disable"},
+	b := &DB{Kind: "postgres", Host: u.Hostname(), Database: u.Path[1:], User: u.User.Username(), Options: map[string]string{"sslmode": "disable"},
 		Table: schema + ".ac01", Persons: Persons(n), DB: admin}
 	b.Port, _ = strconv.Atoi(u.Port())
 	b.Password, _ = u.User.Password()
@@ -93,16 +98,16 @@ func BusinessPostgres(t testing.TB, n int) *BusinessDB {
 	return b
 }
 
-// BusinessMariaDB puts ac01 with n persons in a fresh database of the
+// MariaDB puts ac01 with n persons in a fresh database of the
 // MariaDB named by XIETONG_TEST_MARIADB (a go-sql-driver DSN such as
 // root@tcp(127.0.0.1:3306)/).
-func BusinessMariaDB(t testing.TB, n int) *BusinessDB {
+func MariaDB(t testing.TB, n int) *DB {
 	dsn := needService(t, "XIETONG_TEST_MARIADB", "MariaDB")
 	cfg, err := mysql.ParseDSN(dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
-	name := "xt_biz_" + gm.Token(6)
+	name := "xt_biz_" + suffix()
 	admin, err := sql.Open("mysql", cfg.FormatDSN())
 	if err != nil {
 		t.Fatal(err)
@@ -115,7 +120,7 @@ func BusinessMariaDB(t testing.TB, n int) *BusinessDB {
 	if h, p, ok := splitHostPort(cfg.Addr); ok {
 		host, port = h, p
 	}
-	b := &BusinessDB{Kind: "mariadb", Host: host, Port: port, Database: name, User: cfg.User, Password: cfg.Passwd, Options: map[string]string{},
+	b := &DB{Kind: "mariadb", Host: host, Port: port, Database: name, User: cfg.User, Password: cfg.Passwd, Options: map[string]string{},
 		Table: name + ".ac01", Persons: Persons(n), DB: admin}
 	b.fill(t, "CREATE DATABASE "+name+" CHARACTER SET utf8mb4", "?")
 	return b
@@ -133,7 +138,7 @@ func splitHostPort(addr string) (string, int, bool) {
 
 // fill creates the container, the table and the rows; ph formats the
 // driver's placeholder for a 1-based position ("$%d" or "?").
-func (b *BusinessDB) fill(t testing.TB, create, ph string) {
+func (b *DB) fill(t testing.TB, create, ph string) {
 	ctx := context.Background()
 	stmts := []string{create, `CREATE TABLE ` + b.Table + ` (
 		aac001 BIGINT PRIMARY KEY,
@@ -171,7 +176,14 @@ func (b *BusinessDB) fill(t testing.TB, create, ph string) {
 }
 
 // SourceInput is the console's body creating a data source on b.
-func (b *BusinessDB) SourceInput(code string) map[string]any {
+func (b *DB) SourceInput(code string) map[string]any {
 	return map[string]any{"code": code, "name": "业务库 " + code, "kind": b.Kind, "host": b.Host, "port": b.Port, "database": b.Database,
 		"username": b.User, "password": b.Password, "options": b.Options}
+}
+
+// suffix names a fixture's schema or database: lower-case hex, safe unquoted.
+func suffix() string {
+	b := make([]byte, 5)
+	rand.Read(b)
+	return hex.EncodeToString(b)
 }
