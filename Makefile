@@ -51,6 +51,8 @@ test-fuzz:
 	go test -run '^$$' -fuzz '^FuzzCanonicalQuery$$' -fuzztime $(FUZZTIME) ./sdk/go
 	go test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZTIME) ./sdk/go
 	go test -run '^$$' -fuzz '^FuzzOpenEnvelope$$' -fuzztime $(FUZZTIME) ./sdk/go
+	go test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) ./internal/dataapi/sqltpl
+	go test -run '^$$' -fuzz '^FuzzBind$$' -fuzztime $(FUZZTIME) ./internal/dataapi/sqltpl
 
 test-sdk-js: sdk/js/node_modules
 	cd sdk/js && npm test
