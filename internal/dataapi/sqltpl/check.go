@@ -12,7 +12,7 @@ var forbiddenWords = map[string]string{
 	// Writes. REPLACE and TRUNCATE are also MySQL/PostgreSQL functions:
 	// allowed when a "(" follows (checkSafety).
 	"INSERT": "write", "UPDATE": "write", "DELETE": "write", "MERGE": "write", "UPSERT": "write",
-	"REPLACE": "write", "TRUNCATE": "write",
+	"REPLACE": "write", "TRUNCATE": "write", "WRITETEXT": "write", "UPDATETEXT": "write",
 	// Schema and privileges.
 	"DROP": "ddl", "CREATE": "ddl", "ALTER": "ddl", "RENAME": "ddl",
 	"GRANT": "privilege", "REVOKE": "privilege", "DENY": "privilege",
@@ -24,7 +24,8 @@ var forbiddenWords = map[string]string{
 	"ATTACH": "file", "DETACH": "file", "INSTALL": "file",
 	// Running other code.
 	"CALL": "exec", "EXEC": "exec", "EXECUTE": "exec", "DO": "exec", "PREPARE": "exec",
-	"DEALLOCATE": "exec", "HANDLER": "exec", "DECLARE": "exec", "WHILE": "exec",
+	"DEALLOCATE": "exec", "HANDLER": "exec", "DECLARE": "exec", "WHILE": "exec", "PROCEDURE": "exec",
+	"SETUSER": "exec",
 	// Session and transaction state (the connection goes back to a pool).
 	// START is allowed in Oracle's CONNECT BY … START WITH (checkSafety).
 	"SET": "session", "RESET": "session", "BEGIN": "session", "START": "session", "COMMIT": "session",
@@ -294,6 +295,12 @@ func checkSafety(sig []token) *Error {
 func (g *graph) source(i int) *Error {
 	for _, j := range g.nexts(i) {
 		t := g.sig[j]
+		if isWord("LATERAL", "ONLY")(t) {
+			if e := g.source(j); e != nil {
+				return e
+			}
+			continue
+		}
 		if t.kind == tkString || t.kind == tkParam || (t.kind == tkQuoted && strings.ContainsAny(t.val, "./\\:~")) {
 			return errAt(t.pos, CodeFileReference, "表的位置不能是字符串、文件路径或参数",
 				"A table source may not be a string, a file path or a parameter")

@@ -102,6 +102,7 @@ const (
 	CodeBlockNested       = "sql_block_nested"
 	CodeBlockUnbalanced   = "sql_block_unbalanced"
 	CodeBlockEmpty        = "sql_block_empty"
+	CodeBlockTooMany      = "sql_block_too_many"
 	CodeUnknownParameter  = "sql_unknown_parameter"
 	CodeUnusedParameter   = "sql_unused_parameter"
 	CodeDialect           = "sql_dialect_unsupported"

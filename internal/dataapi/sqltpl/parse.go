@@ -10,7 +10,11 @@
 // side-effecting or file-reading functions, constructs that different
 // databases tokenize differently). They are a first line: data APIs must
 // still run on a read-only connection with a statement timeout and a row
-// limit, as the design requires.
+// limit, as the design requires. The lexer assumes the connection speaks
+// UTF-8 (pgx always does; go-sql-driver/mysql with its default utf8mb4): in
+// GBK a multi-byte character can swallow the quote that follows it. DuckDB
+// connections should set enable_external_access=false, which closes file
+// and URL access that no lexical list can fully enumerate.
 package sqltpl
 
 import "strings"
@@ -18,6 +22,7 @@ import "strings"
 const (
 	maxTemplateBytes = 64 << 10
 	maxParams        = 64
+	maxBlocks        = 64 // also bounds the work of checkSafety, which follows every way blocks can fall
 )
 
 // Template is a parsed, checked template. It is immutable and safe for
@@ -35,6 +40,7 @@ type Template struct {
 // piece is a run of SQL text, a separator or one parameter reference.
 type piece struct {
 	text  string
+	pos   int  // where text starts in the template, to extend it without copying
 	sep   bool // a comment or block delimiter: renders as one space unless one is already there
 	param int  // index into Template.params, or -1 for text
 	block int  // index into Template.blocks, or -1 outside blocks
@@ -136,12 +142,15 @@ func checkStart(sig []token) *Error {
 // parameter, and that no parameter touches a word or number: its
 // placeholder would merge with it ("${a}0" would become "$10").
 func checkBlocks(toks []token) *Error {
-	open, params := -1, 0
+	open, params, blocks := -1, 0, 0
 	for i, tk := range toks {
 		switch tk.kind {
 		case tkBlockOpen:
 			if open >= 0 {
 				return errAt(tk.pos, CodeBlockNested, "可选块 [[ ]] 不能嵌套（数组请写成“[ [”）", "Optional blocks [[ ]] may not nest (write “[ [” for nested arrays)")
+			}
+			if blocks++; blocks > maxBlocks {
+				return errAt(tk.pos, CodeBlockTooMany, "可选块 [[ ]] 不能超过 64 个", "A template may hold at most 64 optional blocks [[ ]]")
 			}
 			open, params = tk.pos, 0
 		case tkBlockClose:
@@ -179,9 +188,11 @@ func (t *Template) compile(src string, toks []token) []*Error {
 	used := make([]bool, len(t.params))
 	t.outside = make([]bool, len(t.params))
 	add := func(p piece) {
-		if n := len(t.pieces); n > 0 && !p.sep && p.param < 0 && !t.pieces[n-1].sep && t.pieces[n-1].param < 0 && t.pieces[n-1].block == p.block {
-			t.pieces[n-1].text += p.text
-			return
+		if n := len(t.pieces); n > 0 && !p.sep && p.param < 0 {
+			if last := &t.pieces[n-1]; !last.sep && last.param < 0 && last.block == p.block && last.pos+len(last.text) == p.pos {
+				last.text = src[last.pos : p.pos+len(p.text)]
+				return
+			}
 		}
 		t.pieces = append(t.pieces, p)
 	}
@@ -216,7 +227,7 @@ func (t *Template) compile(src string, toks []token) []*Error {
 			if tk.kind == tkPunct && (tk.val == "[" || tk.val == "]") && t.bracket < 0 {
 				t.bracket = tk.pos
 			}
-			add(piece{text: src[tk.pos:tk.end], param: -1, block: block})
+			add(piece{text: src[tk.pos:tk.end], pos: tk.pos, param: -1, block: block})
 		}
 	}
 	for i, p := range t.params {
