@@ -20,6 +20,7 @@ import (
 
 	"github.com/xietong/xietong/internal/audit"
 	"github.com/xietong/xietong/internal/calllog"
+	"github.com/xietong/xietong/internal/catalog"
 	"github.com/xietong/xietong/internal/config"
 	"github.com/xietong/xietong/internal/consumer"
 	"github.com/xietong/xietong/internal/dataapi"
@@ -28,6 +29,7 @@ import (
 	"github.com/xietong/xietong/internal/gateway"
 	"github.com/xietong/xietong/internal/httpx"
 	"github.com/xietong/xietong/internal/iam"
+	"github.com/xietong/xietong/internal/sharing"
 )
 
 // App is a running xietong instance's parts.
@@ -40,6 +42,8 @@ type App struct {
 	Bootstrap *iam.Bootstrap
 	Consumers *consumer.Service
 	Sources   *datasource.Service
+	Catalog   *catalog.Service
+	Sharing   *sharing.Service
 	DataAPIs  *dataapi.Service
 	Gateway   *gateway.Gateway
 	Ingester  *calllog.Ingester
@@ -93,6 +97,8 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	a.closeFns = append(a.closeFns, runtime.Close)
 	a.DataAPIs = dataapi.NewService(d, daStore, a.Audit, a.Sources, a.Consumers, runtime, calllog.NewReader(d))
 	a.Sources.SetHooks(datasource.Hooks{UsedBy: a.DataAPIs.UsedBy, Changed: a.Consumers.BumpVersion})
+	a.Catalog = catalog.NewService(d, catalog.NewStore(d), a.Audit, a.IAM, a.Consumers, calllog.NewReader(d), cfg.CentreOrg)
+	a.Sharing = sharing.NewService(d, sharing.NewStore(d), a.Audit, a.IAM, a.Catalog, a.Consumers)
 	// The gateway's snapshot: the consumers' configuration, with the data
 	// APIs' backends attached.
 	load := func(ctx context.Context) (*gateway.Snapshot, error) {
@@ -115,7 +121,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	a.Ingester = calllog.NewIngester(d, callDir, logger)
 	calls := calllog.NewHandler(d, box, func(s string) string { return gateway.SubjectIndex(indexKey, s) }, a.Audit)
 	a.Routes = routes(ih, audit.NewHandler(a.Audit, logger), ops, consumer.NewHandler(a.Consumers), calls, a.Gateway,
-		datasource.NewHandler(a.Sources), dataapi.NewHandler(a.DataAPIs))
+		datasource.NewHandler(a.Sources), dataapi.NewHandler(a.DataAPIs), catalog.NewHandler(a.Catalog), sharing.NewHandler(a.Sharing))
 	ops.routes = a.Routes
 	specs := make([]iam.RouteSpec, 0, len(a.Routes))
 	for _, r := range a.Routes {
@@ -252,6 +258,8 @@ func (a *App) listen(addr string, plain bool) (net.Listener, error) {
 	return tls.NewListener(ln, &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}), nil
 }
 
+// sweepSessions removes expired sessions and ends sharing requests whose
+// period is over, every five minutes.
 func (a *App) sweepSessions(ctx context.Context) {
 	t := time.NewTicker(5 * time.Minute)
 	defer t.Stop()
@@ -264,6 +272,11 @@ func (a *App) sweepSessions(ctx context.Context) {
 				a.log.Warn("session sweep failed", "err", err)
 			} else if n > 0 {
 				a.log.Info("expired sessions removed", "count", n)
+			}
+			if n, err := a.Sharing.ExpireDue(ctx); err != nil {
+				a.log.Warn("sharing expiry sweep failed", "err", err)
+			} else if n > 0 {
+				a.log.Info("expired sharing requests ended", "count", n)
 			}
 		}
 	}

@@ -43,8 +43,12 @@ type gwFixture struct {
 	keyID    string
 }
 
-func newGateway(t *testing.T, d testutil.Dialect) *gwFixture {
-	s := testutil.NewServer(t, d, func(c *config.Config) { c.BreakerOpen = 300 * time.Millisecond })
+func newGateway(t *testing.T, d testutil.Dialect) *gwFixture { return newGatewayWith(t, d) }
+
+// newGatewayWith is newGateway with configuration changes.
+func newGatewayWith(t *testing.T, d testutil.Dialect, opts ...func(*config.Config)) *gwFixture {
+	opts = append([]func(*config.Config){func(c *config.Config) { c.BreakerOpen = 300 * time.Millisecond }}, opts...)
+	s := testutil.NewServer(t, d, opts...)
 	f := &gwFixture{s: s, sys: s.Admin(t, "sysadmin"), sec: s.Admin(t, "secadmin")}
 	f.consumer = id(t, f.sys.Do("POST", "/api/v1/gateway/consumers", map[string]any{"code": "bank-a", "name": "某银行南通分行", "org_name": "某银行"}).Want(t, 201, ""))
 	var k struct {

@@ -3,18 +3,20 @@ package app
 import (
 	"github.com/xietong/xietong/internal/audit"
 	"github.com/xietong/xietong/internal/calllog"
+	"github.com/xietong/xietong/internal/catalog"
 	"github.com/xietong/xietong/internal/consumer"
 	"github.com/xietong/xietong/internal/dataapi"
 	"github.com/xietong/xietong/internal/datasource"
 	"github.com/xietong/xietong/internal/gateway"
 	"github.com/xietong/xietong/internal/httpx"
 	"github.com/xietong/xietong/internal/iam"
+	"github.com/xietong/xietong/internal/sharing"
 )
 
 // routes is the route table: every API route xietong answers, in one place.
 // The mux, the built-in URL resources (URL资源), the OpenAPI document and the
 // route-walking authorisation test all read it.
-func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handler, calls *calllog.Handler, gw *gateway.Gateway, ds *datasource.Handler, da *dataapi.Handler) []httpx.Route {
+func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handler, calls *calllog.Handler, gw *gateway.Gateway, ds *datasource.Handler, da *dataapi.Handler, cat *catalog.Handler, sh *sharing.Handler) []httpx.Route {
 	const P, A, X = httpx.Public, httpx.Authenticated, httpx.Permitted
 	return []httpx.Route{
 		// Operations.
@@ -31,6 +33,9 @@ func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handl
 		{Method: "POST", Path: "/api/v1/me/password", Access: A, DuringPasswordChange: true, Summary: "Change own password", Handler: h.ChangePassword},
 		{Method: "GET", Path: "/api/v1/me/menus", Access: A, Summary: "Navigation menus the current user may use", Handler: h.MyMenus},
 		{Method: "GET", Path: "/api/v1/me/password-policy", Access: A, DuringPasswordChange: true, Summary: "Password rules", Handler: h.PasswordPolicy},
+		{Method: "GET", Path: "/api/v1/me/notifications", Access: A, Summary: "My in-app notifications (站内通知) and the unread count", Handler: sh.Notifications},
+		{Method: "POST", Path: "/api/v1/me/notifications/{id}/read", Access: A, Summary: "Mark one of my notifications read", Handler: sh.ReadNotification},
+		{Method: "POST", Path: "/api/v1/me/notifications/read-all", Access: A, Summary: "Mark all my notifications read", Handler: sh.ReadAll},
 
 		// Organisations (组织机构).
 		{Method: "GET", Path: "/api/v1/orgs/tree", Access: X, Menu: "system.orgs", Name: "查询机构树", Summary: "Organisation tree", Handler: h.OrgTree},
@@ -158,5 +163,49 @@ func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handl
 		{Method: "POST", Path: "/api/v1/data-apis/{id}/review", Access: X, Menu: "data.apis.review", Name: "审核数据API", Summary: "Approve (publish) or reject a version", Handler: da.Review},
 		{Method: "POST", Path: "/api/v1/data-apis/{id}/rollback", Access: X, Menu: "data.apis.review", Name: "回滚数据API版本", Summary: "Publish an earlier approved version", Handler: da.Rollback},
 		{Method: "POST", Path: "/api/v1/data-apis/{id}/offline", Access: X, Menu: "data.apis.review", Name: "下线数据API", Summary: "Take a data API off the gateway", Handler: da.Offline},
+
+		// The data asset catalog (数据资产目录): cataloguing, approvals, negative list.
+		{Method: "GET", Path: "/api/v1/catalog/categories", Access: X, Menu: "catalog.entries", Name: "目录分类", Summary: "The classification tree", Handler: cat.Categories},
+		{Method: "POST", Path: "/api/v1/catalog/categories", Access: X, Menu: "catalog.entries.write", Name: "新增目录分类", Summary: "Create a category", Handler: cat.SaveCategory},
+		{Method: "PUT", Path: "/api/v1/catalog/categories/{id}", Access: X, Menu: "catalog.entries.write", Name: "修改目录分类", Summary: "Edit a category", Handler: cat.SaveCategory},
+		{Method: "DELETE", Path: "/api/v1/catalog/categories/{id}", Access: X, Menu: "catalog.entries.write", Name: "删除目录分类", Summary: "Delete an empty category", Handler: cat.DeleteCategory},
+		{Method: "GET", Path: "/api/v1/catalog/entries", Access: X, Menu: "catalog.entries", Name: "查询编目", Summary: "List catalog entries (every status)", Handler: cat.Entries},
+		{Method: "GET", Path: "/api/v1/catalog/entries/{id}", Access: X, Menu: "catalog.entries", Name: "查看编目", Summary: "One entry with resources and negative list", Handler: cat.GetEntry},
+		{Method: "GET", Path: "/api/v1/catalog/entries/{id}/events", Access: X, Menu: "catalog.entries", Name: "编目时间线", Summary: "An entry's timeline", Handler: cat.Events},
+		{Method: "GET", Path: "/api/v1/catalog/api-options", Access: X, Menu: "catalog.entries.write", Name: "可挂载接口", Summary: "Gateway APIs a resource can be", Handler: cat.APIOptions},
+		{Method: "POST", Path: "/api/v1/catalog/entries", Access: X, Menu: "catalog.entries.write", Name: "新增编目", Summary: "Create a draft entry", Handler: cat.SaveEntry},
+		{Method: "PUT", Path: "/api/v1/catalog/entries/{id}", Access: X, Menu: "catalog.entries.write", Name: "修改编目", Summary: "Edit a draft, or change a published entry", Handler: cat.SaveEntry},
+		{Method: "DELETE", Path: "/api/v1/catalog/entries/{id}", Access: X, Menu: "catalog.entries.write", Name: "删除编目", Summary: "Delete a draft entry", Handler: cat.DeleteEntry},
+		{Method: "POST", Path: "/api/v1/catalog/entries/{id}/submit", Access: X, Menu: "catalog.entries.write", Name: "提交发布审批", Summary: "Submit an entry or its change for approval", Handler: cat.Submit},
+		{Method: "POST", Path: "/api/v1/catalog/entries/{id}/resources", Access: X, Menu: "catalog.entries.write", Name: "挂载资源", Summary: "Mount a resource (for approval)", Handler: cat.Mount},
+		{Method: "GET", Path: "/api/v1/catalog/reviews", Access: X, Menu: "catalog.entries.review", Name: "目录待审批", Summary: "Entries, changes and mounts waiting for approval", Handler: cat.Reviews},
+		{Method: "POST", Path: "/api/v1/catalog/entries/{id}/review", Access: X, Menu: "catalog.entries.review", Name: "目录发布审批", Summary: "Approve or reject an entry's publication or change", Handler: cat.Review},
+		{Method: "POST", Path: "/api/v1/catalog/entries/{id}/offline", Access: X, Menu: "catalog.entries.review", Name: "目录下线", Summary: "Take an entry offline", Handler: cat.Offline},
+		{Method: "POST", Path: "/api/v1/catalog/resources/{id}/review", Access: X, Menu: "catalog.entries.review", Name: "资源挂载审批", Summary: "Approve or reject a mount", Handler: cat.ReviewResource},
+		{Method: "GET", Path: "/api/v1/catalog/negative-list", Access: X, Menu: "catalog.negative", Name: "查询负面清单", Summary: "The negative list (负面清单)", Handler: cat.Negatives},
+		{Method: "POST", Path: "/api/v1/catalog/negative-list", Access: X, Menu: "catalog.negative.write", Name: "加入负面清单", Summary: "Put an entry or field on the negative list", Handler: cat.AddNegative},
+		{Method: "DELETE", Path: "/api/v1/catalog/negative-list/{id}", Access: X, Menu: "catalog.negative.write", Name: "移出负面清单", Summary: "Take an entry or field off the negative list", Handler: cat.DeleteNegative},
+
+		// The portal (数据门户): every department browses published entries.
+		{Method: "GET", Path: "/api/v1/portal/overview", Access: X, Menu: "catalog.portal", Name: "门户首页", Summary: "Totals, newest and most used entries", Handler: cat.Overview},
+		{Method: "GET", Path: "/api/v1/portal/categories", Access: X, Menu: "catalog.portal", Name: "门户分类", Summary: "The classification tree for the marketplace", Handler: cat.Categories},
+		{Method: "GET", Path: "/api/v1/portal/entries", Access: X, Menu: "catalog.portal", Name: "搜索资源", Summary: "Search published entries (keywords, filters)", Handler: cat.Search},
+		{Method: "GET", Path: "/api/v1/portal/entries/{id}", Access: X, Menu: "catalog.portal", Name: "资源详情", Summary: "A published entry with its resources", Handler: cat.Published},
+
+		// Sharing requests (资源申请) and supply and demand (数据供需).
+		{Method: "GET", Path: "/api/v1/sharing/consumer-options", Access: X, Menu: "sharing.mine", Name: "可申请的接入方", Summary: "Consumers a request can be for", Handler: sh.ConsumerOptions},
+		{Method: "POST", Path: "/api/v1/sharing/requests", Access: X, Menu: "sharing.mine", Name: "提交资源申请", Summary: "Apply for a resource", Handler: sh.Apply},
+		{Method: "GET", Path: "/api/v1/sharing/requests/mine", Access: X, Menu: "sharing.mine", Name: "我的申请", Summary: "My requests", Handler: sh.Mine},
+		{Method: "GET", Path: "/api/v1/sharing/requests/{id}", Access: X, Menu: "sharing.mine", Name: "申请详情", Summary: "A request with its timeline (if it concerns me)", Handler: sh.Get},
+		{Method: "POST", Path: "/api/v1/sharing/requests/{id}/withdraw", Access: X, Menu: "sharing.mine", Name: "撤回申请", Summary: "Withdraw my request", Handler: sh.Withdraw},
+		{Method: "POST", Path: "/api/v1/sharing/requests/{id}/resubmit", Access: X, Menu: "sharing.mine", Name: "重新提交申请", Summary: "Resubmit my returned request", Handler: sh.Resubmit},
+		{Method: "GET", Path: "/api/v1/sharing/todo", Access: X, Menu: "sharing.todo", Name: "待办审批", Summary: "Requests waiting for my department (done=1: decided by me)", Handler: sh.Todo},
+		{Method: "POST", Path: "/api/v1/sharing/requests/{id}/decide", Access: X, Menu: "sharing.todo", Name: "审批资源申请", Summary: "Approve, reject or return at the current level", Handler: sh.Decide},
+		{Method: "GET", Path: "/api/v1/sharing/requests", Access: X, Menu: "sharing.requests", Name: "申请管理", Summary: "Every request", Handler: sh.All},
+		{Method: "POST", Path: "/api/v1/sharing/requests/{id}/revoke", Access: X, Menu: "sharing.requests", Name: "撤销授权", Summary: "Revoke an approved request and its grant", Handler: sh.Revoke},
+		{Method: "GET", Path: "/api/v1/sharing/demands", Access: X, Menu: "sharing.demands", Name: "查询数据需求", Summary: "List demands", Handler: sh.Demands},
+		{Method: "GET", Path: "/api/v1/sharing/demands/{id}", Access: X, Menu: "sharing.demands", Name: "查看数据需求", Summary: "A demand with its timeline", Handler: sh.GetDemand},
+		{Method: "POST", Path: "/api/v1/sharing/demands", Access: X, Menu: "sharing.demands", Name: "登记数据需求", Summary: "Register a demand", Handler: sh.RegisterDemand},
+		{Method: "POST", Path: "/api/v1/sharing/demands/{id}/step", Access: X, Menu: "sharing.demands.process", Name: "办理数据需求", Summary: "Approve, review, supply, accept or reject a demand", Handler: sh.StepDemand},
 	}
 }

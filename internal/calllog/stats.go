@@ -79,3 +79,22 @@ func (r *Reader) APIStats(ctx context.Context, apiCode string, days int, now tim
 	out.P95MS = float64(p95) / 1000
 	return out, nil
 }
+
+// CallsByAPI counts calls per API code since a time (the portal's "most used").
+func (r *Reader) CallsByAPI(ctx context.Context, since time.Time) (map[string]int64, error) {
+	rows, err := r.db.Query(ctx, "SELECT api_code, COUNT(*) FROM gateway_calls WHERE at >= ? AND api_code <> '' GROUP BY api_code", since.UTC())
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var code string
+		var n int64
+		if err := rows.Scan(&code, &n); err != nil {
+			return nil, err
+		}
+		out[code] = n
+	}
+	return out, rows.Err()
+}

@@ -37,6 +37,7 @@ type Config struct {
 	RedisPrefix        string // separates deployments (and tests) sharing one Redis
 	MasterKey          string // secret; 32 hex digits; empty: <data_dir>/master.key, made on first start
 	BreakerOpen        time.Duration
+	CentreOrg          string // code of the information centre's organisation (信息中心); empty: the root organisation
 }
 
 // option is one row of the options table: its name in YAML (and, upper-cased
@@ -68,6 +69,7 @@ func options() []option {
 		{"gateway_plain_http", "false", false, "serve the gateway over plain HTTP (loopback only)", func(c *Config, v string) (err error) { c.GatewayPlainHTTP, err = strconv.ParseBool(v); return }},
 		{"redis_url", "", true, "redis://… shared by gateway nodes for nonces, rate limits and quotas; empty: memory", func(c *Config, v string) error { c.RedisURL = v; return nil }},
 		{"gateway_breaker_open", "10s", false, "how long a tripped upstream breaker stays open before half-open probes", func(c *Config, v string) (err error) { c.BreakerOpen, err = time.ParseDuration(v); return }},
+		{"centre_org", "", false, "organisation code of the information centre (信息中心): the middle level of sharing approvals and the approver of data demands; empty: the root organisation", func(c *Config, v string) error { c.CentreOrg = v; return nil }},
 		{"redis_prefix", "xietong:", false, "prefix of every Redis key; give each deployment sharing a Redis its own", func(c *Config, v string) error { c.RedisPrefix = v; return nil }},
 		{"master_key", "", true, "32 hex digits (SM4 key) sealing secrets at rest; empty: <data_dir>/master.key", func(c *Config, v string) error { c.MasterKey = v; return nil }},
 	}

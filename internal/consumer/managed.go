@@ -104,3 +104,22 @@ func (s *Service) DeleteManaged(ctx context.Context, id int64) error {
 	ev := audit.Event{Action: "api.delete", TargetType: "api", TargetID: b.Code, Before: audit.JSON(b)}
 	return s.change(ctx, ev, func(ctx context.Context) error { return s.store.DeleteAPI(ctx, id) })
 }
+
+// GrantForRequest creates, or replaces, the grant of consumer × API that an
+// approved sharing request (资源申请) stands for, inside the caller's
+// transaction, and marks it with the request.
+func (s *Service) GrantForRequest(ctx context.Context, requestID int64, in GrantInput) (*Grant, error) {
+	existing, _, err := s.store.Grants(ctx, GrantFilter{ConsumerID: in.ConsumerID, APIID: in.APIID, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	var id int64
+	if len(existing) == 1 {
+		id = existing[0].ID
+	}
+	g, err := s.SaveGrant(ctx, id, in)
+	if err != nil {
+		return nil, err
+	}
+	return g, s.store.MarkGrantRequest(ctx, g.ID, requestID)
+}

@@ -378,3 +378,9 @@ func (s *Store) Version(ctx context.Context) (int64, error) {
 	}
 	return n, nil
 }
+
+// MarkGrantRequest records the sharing request a grant was created from.
+func (s *Store) MarkGrantRequest(ctx context.Context, grantID, requestID int64) error {
+	_, err := s.db.Exec(ctx, "UPDATE grants SET request_id = ? WHERE id = ?", requestID, grantID)
+	return err
+}

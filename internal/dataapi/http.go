@@ -66,7 +66,7 @@ type submitInput struct {
 
 // Submit: POST /api/v1/data-apis/{id}/submit.
 func (h *Handler) Submit(w http.ResponseWriter, r *http.Request) error {
-	return action(w, r, func(ctx context.Context, id int64, in submitInput) (*DataAPI, error) {
+	return httpx.Action(w, r, func(ctx context.Context, id int64, in submitInput) (*DataAPI, error) {
 		return h.svc.Submit(ctx, id, in.Comment)
 	})
 }
@@ -78,7 +78,7 @@ func (h *Handler) Reviews(w http.ResponseWriter, r *http.Request) error {
 
 // Review: POST /api/v1/data-apis/{id}/review.
 func (h *Handler) Review(w http.ResponseWriter, r *http.Request) error {
-	return action(w, r, h.svc.Review)
+	return httpx.Action(w, r, h.svc.Review)
 }
 
 // Versions: GET /api/v1/data-apis/{id}/versions.
@@ -92,7 +92,7 @@ type rollbackInput struct {
 
 // Rollback: POST /api/v1/data-apis/{id}/rollback.
 func (h *Handler) Rollback(w http.ResponseWriter, r *http.Request) error {
-	return action(w, r, func(ctx context.Context, id int64, in rollbackInput) (*DataAPI, error) {
+	return httpx.Action(w, r, func(ctx context.Context, id int64, in rollbackInput) (*DataAPI, error) {
 		return h.svc.Rollback(ctx, id, in.Version)
 	})
 }
@@ -113,22 +113,4 @@ func (h *Handler) Stats(w http.ResponseWriter, r *http.Request) error {
 		days = n
 	}
 	return httpx.One(w, r, func(ctx context.Context, id int64) (calllog.Stats, error) { return h.svc.Stats(ctx, id, days) })
-}
-
-// action serves a POST on the path id with a body, answering 200.
-func action[In, T any](w http.ResponseWriter, r *http.Request, fn func(context.Context, int64, In) (T, error)) error {
-	id, err := httpx.PathID(r)
-	if err != nil {
-		return err
-	}
-	var in In
-	if err := httpx.DecodeJSON(w, r, &in); err != nil {
-		return err
-	}
-	v, err := fn(r.Context(), id, in)
-	if err != nil {
-		return err
-	}
-	httpx.WriteJSON(w, http.StatusOK, v)
-	return nil
 }

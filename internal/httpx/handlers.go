@@ -85,3 +85,21 @@ func Done(w http.ResponseWriter, r *http.Request, fn func(context.Context, int64
 	w.WriteHeader(http.StatusNoContent)
 	return nil
 }
+
+// Action serves a POST on the path id with a body, answering 200 with the result.
+func Action[In, T any](w http.ResponseWriter, r *http.Request, fn func(context.Context, int64, In) (T, error)) error {
+	id, err := PathID(r)
+	if err != nil {
+		return err
+	}
+	var in In
+	if err := DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	v, err := fn(r.Context(), id, in)
+	if err != nil {
+		return err
+	}
+	WriteJSON(w, http.StatusOK, v)
+	return nil
+}

@@ -40,15 +40,24 @@ func (s *Service) principal(ctx context.Context, se *Session, policy Policy) (*P
 	p := &Principal{User: u, CSRFToken: se.CSRFToken, sessionHash: se.IDHash}
 	p.MustChangePassword = u.MustChangePassword ||
 		(policy.MaxAgeDays > 0 && s.now().Sub(u.passwordChangedAt) > time.Duration(policy.MaxAgeDays)*24*time.Hour)
-	if p.ManagementRoleIDs, p.BusinessRoleIDs, err = s.store.UserRoleIDs(ctx, u.ID); err != nil {
-		return nil, err
-	}
 	if u.ManagementRoles, u.BusinessRoles, err = s.store.UserRoleRefs(ctx, u.ID); err != nil {
 		return nil, err
 	}
+	if err := s.grantsOf(ctx, p); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// grantsOf fills what p.User may do: roles, admin kind, menus and
+// permission keys.
+func (s *Service) grantsOf(ctx context.Context, p *Principal) (err error) {
+	if p.ManagementRoleIDs, p.BusinessRoleIDs, err = s.store.UserRoleIDs(ctx, p.User.ID); err != nil {
+		return err
+	}
 	mroles, err := s.store.ManagementRoles(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	byID := indexMroles(mroles)
 	for _, id := range p.ManagementRoleIDs {
@@ -58,11 +67,11 @@ func (s *Service) principal(ctx context.Context, se *Session, policy Policy) (*P
 	}
 	use, err := s.store.unionLinked(ctx, linkUseMenus, p.ManagementRoleIDs)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	bmenus, err := s.store.MenuIDsOfBusinessRoles(ctx, p.BusinessRoleIDs)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	use = append(use, bmenus...)
 	for _, code := range everyoneMenus {
@@ -73,13 +82,34 @@ func (s *Service) principal(ctx context.Context, se *Session, policy Policy) (*P
 	p.UseMenuIDs = uniq(use)
 	keys, err := s.store.PermissionKeys(ctx, p.UseMenuIDs)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	p.Permissions = make(map[string]bool, len(keys))
 	for _, k := range keys {
 		p.Permissions[k] = true
 	}
-	return p, nil
+	return nil
+}
+
+// UsersWithPermission lists the active users of an organisation who hold
+// the route permission key ("METHOD pattern"): whom to notify of work
+// waiting for them.
+func (s *Service) UsersWithPermission(ctx context.Context, orgID int64, key string) ([]*User, error) {
+	users, _, err := s.store.Users(ctx, UserFilter{OrgIDs: []int64{orgID}, Status: "active", Limit: 10000})
+	if err != nil {
+		return nil, err
+	}
+	var out []*User
+	for _, u := range users {
+		p := &Principal{User: u}
+		if err := s.grantsOf(ctx, p); err != nil {
+			return nil, err
+		}
+		if p.Can(key) {
+			out = append(out, u)
+		}
+	}
+	return out, nil
 }
 
 func indexMroles(all []*ManagementRole) map[int64]*ManagementRole {

@@ -70,6 +70,19 @@ var builtinMenus = []menuDef{
 	{"data.apis", "data", "menu", "数据API", "Data APIs", "/data/apis", "DataLine"},
 	{"data.apis.write", "data.apis", "button", "数据API编写与提交", "Write and submit data APIs", "", ""},
 	{"data.apis.review", "data.apis", "button", "数据API审核与发布", "Review and publish data APIs", "", ""},
+	{"catalog", "", "dir", "数据资产", "Data assets", "", "Files"},
+	{"catalog.portal", "catalog", "menu", "数据门户", "Data portal", "/catalog/portal", "Shop"},
+	{"catalog.entries", "catalog", "menu", "目录编目", "Catalog entries", "/catalog/entries", "Notebook"},
+	{"catalog.entries.write", "catalog.entries", "button", "编目与挂载", "Catalogue and mount", "", ""},
+	{"catalog.entries.review", "catalog.entries", "button", "发布与挂载审批", "Approve publications and mounts", "", ""},
+	{"catalog.negative", "catalog", "menu", "负面清单", "Negative list", "/catalog/negative-list", "CircleClose"},
+	{"catalog.negative.write", "catalog.negative", "button", "负面清单维护", "Edit the negative list", "", ""},
+	{"sharing", "", "dir", "数据共享", "Data sharing", "", "Promotion"},
+	{"sharing.mine", "sharing", "menu", "我的申请", "My requests", "/sharing/mine", "Document"},
+	{"sharing.todo", "sharing", "menu", "待办审批", "To do", "/sharing/todo", "Bell"},
+	{"sharing.requests", "sharing", "menu", "申请管理", "All requests", "/sharing/requests", "List"},
+	{"sharing.demands", "sharing", "menu", "数据供需", "Supply and demand", "/sharing/demands", "Switch"},
+	{"sharing.demands.process", "sharing.demands", "button", "供需办理", "Process demands", "", ""},
 	{"profile", "", "menu", "个人中心", "My profile", "/profile", "Postcard"},
 }
 
@@ -120,8 +133,10 @@ func either(fs ...func(string) bool) func(string) bool {
 // and audit admins assign nothing.
 var builtinRoles = []roleDef{
 	{"system-admin", "系统管理员", AdminSystem, "管理组织机构、用户、角色、接入系统、菜单与URL资源；登记接入方、发布共享接口；管理数据源与数据API",
-		either(under("system", "gateway.consumers", "gateway.apis", "gateway.status", "data"), is("gateway")),
-		func(c string) bool { return under("system", "data")(c) && !under("system.mroles")(c) }, true},
+		either(under("system", "gateway.consumers", "gateway.apis", "gateway.status", "data", "catalog", "sharing"), is("gateway")),
+		func(c string) bool {
+			return under("system", "data", "catalog", "sharing")(c) && !under("system.mroles")(c)
+		}, true},
 	{"security-admin", "安全管理员", AdminSecurity, "管理安全策略、账号锁定与会话；签发密钥、授权接口",
 		either(under("security", "gateway.credentials", "gateway.grants"), is("gateway")), none, true},
 	{"audit-admin", "审计管理员", AdminAudit, "查阅、导出并校验审计日志与网关调用日志",

@@ -5,6 +5,7 @@ import (
 	"regexp"
 
 	"github.com/xietong/xietong/internal/audit"
+	"github.com/xietong/xietong/internal/db"
 	"github.com/xietong/xietong/internal/httpx"
 )
 
@@ -176,4 +177,29 @@ func (s *Service) DeleteOrg(ctx context.Context, p *Principal, id int64) error {
 		}
 		return s.audit.Record(ctx, audit.Event{Action: "org.delete", TargetType: "org", TargetID: before.Code, Before: audit.JSON(before)})
 	})
+}
+
+// OrgByCode finds an organisation by its code, or the root organisation
+// when code is empty (for features that name a fixed organisation, such as
+// the information centre of the sharing workflow).
+func (s *Service) OrgByCode(ctx context.Context, code string) (*Org, error) {
+	orgs, err := s.store.Orgs(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, o := range orgs {
+		if (code == "" && o.ParentID == nil) || (code != "" && o.Code == code) {
+			return o, nil
+		}
+	}
+	return nil, db.ErrNotFound
+}
+
+// OrgName names an organisation ("" when it does not exist).
+func (s *Service) OrgName(ctx context.Context, id int64) string {
+	o, err := s.store.Org(ctx, id)
+	if err != nil {
+		return ""
+	}
+	return o.Name
 }
