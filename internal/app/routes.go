@@ -152,6 +152,7 @@ func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handl
 		// Data APIs (数据服务: SQL published as gateway APIs) — the system admin.
 		{Method: "GET", Path: "/api/v1/data-apis", Access: X, Menu: "data.apis", Name: "查询数据API", Summary: "List data APIs", Handler: da.APIs},
 		{Method: "GET", Path: "/api/v1/data-apis/{id}", Access: X, Menu: "data.apis", Name: "查看数据API", Summary: "One data API with its draft", Handler: da.GetAPI},
+		{Method: "GET", Path: "/api/v1/data-apis/source-options", Access: X, Menu: "data.apis", Name: "数据API可选数据源", Summary: "Database sources a data API can read", Handler: da.SourceOptions},
 		{Method: "GET", Path: "/api/v1/data-apis/{id}/versions", Access: X, Menu: "data.apis", Name: "数据API版本", Summary: "A data API's versions", Handler: da.Versions},
 		{Method: "GET", Path: "/api/v1/data-apis/{id}/stats", Access: X, Menu: "data.apis", Name: "数据API调用统计", Summary: "Calls, failures and latency from the call log", Handler: da.Stats},
 		{Method: "POST", Path: "/api/v1/data-apis", Access: X, Menu: "data.apis.write", Name: "新增数据API", Summary: "Create a data API draft", Handler: da.Save},

@@ -1,32 +1,50 @@
 package calllog
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"encoding/json"
+	"database/sql"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"runtime"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/xietong/xietong/internal/db"
 )
 
-// Ingester moves journal records into gateway_calls.
+// Ingester moves journal records into gateway_calls. It keeps the current
+// segment open, its read buffer, its decoded records and its prepared
+// statements from round to round, so a round costs little more than the
+// rows it inserts; the committed position is read from the database once
+// and again after any error.
 type Ingester struct {
 	db    *db.DB
 	dir   string
 	log   *slog.Logger
-	batch int
+	batch int // records per transaction
+
+	mu      sync.Mutex // one round at a time
+	known   bool       // seg and off are the committed position
+	seg     int
+	off     int64
+	file    *os.File // segment fileSeg, open for reading
+	fileSeg int
+	buf     []byte
+	recs    []Record
+	args    []any
+	strs    interner
+	inserts [insertSizes]*sql.Stmt // INSERT of 1, 2, 4, … rowsPerInsert rows
+	setPos  *sql.Stmt
 }
 
 // NewIngester reads the journal in dir into d.
 func NewIngester(d *db.DB, dir string, log *slog.Logger) *Ingester {
-	return &Ingester{db: d, dir: dir, log: log, batch: 500}
+	return &Ingester{db: d, dir: dir, log: log, batch: 1024}
 }
 
 const posKey = "calllog_position" // "segment:offset"
@@ -67,29 +85,43 @@ func (in *Ingester) Run(ctx context.Context, every time.Duration) {
 // Once ingests everything complete in the journal and returns how many
 // records it stored. A segment fully read and followed by a newer one is removed.
 func (in *Ingester) Once(ctx context.Context) (int, error) {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	n, err := in.once(ctx)
+	if err != nil {
+		// Whatever happened, the next round starts again from the committed position.
+		in.known = false
+		in.closeFile()
+	}
+	return n, err
+}
+
+func (in *Ingester) once(ctx context.Context) (int, error) {
 	segs, err := segments(in.dir)
 	if err != nil {
 		return 0, err
 	}
-	seg, off, err := in.position(ctx)
-	if err != nil {
-		return 0, err
+	if !in.known {
+		if in.seg, in.off, err = in.position(ctx); err != nil {
+			return 0, err
+		}
+		in.known = true
 	}
 	total := 0
 	for i, s := range segs {
-		if s < seg {
+		if s < in.seg {
 			continue
 		}
-		if s > seg {
-			seg, off = s, 0
+		if s > in.seg {
+			in.seg, in.off = s, 0
 		}
-		n, newOff, err := in.segment(ctx, s, off)
+		n, err := in.segment(ctx, s)
 		total += n
 		if err != nil {
 			return total, err
 		}
-		off = newOff
 		if i < len(segs)-1 { // a newer segment exists: this one is complete
+			in.closeFile()
 			if err := os.Remove(segName(in.dir, s)); err != nil && !os.IsNotExist(err) {
 				return total, err
 			}
@@ -98,87 +130,168 @@ func (in *Ingester) Once(ctx context.Context) (int, error) {
 	return total, nil
 }
 
-// segment ingests segment s from off. It stops at the first incomplete line
-// (a write in progress) and leaves it whole for the next round: the buffered
-// reader has consumed its start, so reading on would split the line.
-func (in *Ingester) segment(ctx context.Context, s int, off int64) (int, int64, error) {
-	f, err := os.Open(segName(in.dir, s))
-	if err != nil {
-		return 0, off, err
-	}
-	defer f.Close()
-	if _, err := f.Seek(off, io.SeekStart); err != nil {
-		return 0, off, err
-	}
-	r := bufio.NewReaderSize(f, 1<<20)
-	total := 0
-	for {
-		var recs []*Record
-		pos := off
-		eof := false
-		for len(recs) < in.batch {
-			line, err := r.ReadBytes('\n')
-			if err == io.EOF {
-				eof = true // nothing more, or a partial line: not consumed
-				break
-			}
-			if err != nil {
-				return total, off, err
-			}
-			pos += int64(len(line))
-			var rec Record
-			if err := json.Unmarshal(bytes.TrimSpace(line), &rec); err != nil {
-				in.log.Error("call log: unreadable journal line skipped", "segment", s, "offset", pos-int64(len(line)))
-				continue
-			}
-			recs = append(recs, &rec)
-		}
-		if pos > off {
-			if err := in.store(ctx, recs, s, pos); err != nil {
-				return total, off, err
-			}
-			total += len(recs)
-			off = pos
-		}
-		if eof || pos == off && len(recs) == 0 {
-			return total, off, nil
-		}
+func (in *Ingester) closeFile() {
+	if in.file != nil {
+		in.file.Close()
+		in.file = nil
 	}
 }
 
+// readBuffer is the initial size of the read buffer (≈ 1,000 records); it
+// grows for a line longer than itself.
+const readBuffer = 256 << 10
+
+// segment ingests segment s from in.off, in.batch records per transaction.
+// It reads only complete lines: the first incomplete one (a write in
+// progress) is left whole for the next round.
+func (in *Ingester) segment(ctx context.Context, s int) (int, error) {
+	if in.file == nil || in.fileSeg != s {
+		in.closeFile()
+		f, err := os.Open(segName(in.dir, s))
+		if err != nil {
+			return 0, err
+		}
+		in.file, in.fileSeg = f, s
+	}
+	if in.buf == nil {
+		in.buf = make([]byte, readBuffer)
+	}
+	if len(in.recs) < in.batch {
+		in.recs = make([]Record, in.batch)
+	}
+	total, nrec := 0, 0
+	end := in.off // just after the last line taken into in.recs[:nrec]
+	for {
+		n, err := in.file.ReadAt(in.buf, end)
+		if err != nil && err != io.EOF {
+			return total, err
+		}
+		data := in.buf[:n]
+		last := bytes.LastIndexByte(data, '\n')
+		if last < 0 {
+			if n == len(in.buf) { // one line longer than the buffer
+				in.buf = make([]byte, 2*len(in.buf))
+				continue
+			}
+			break
+		}
+		for p := 0; p <= last; {
+			i := bytes.IndexByte(data[p:], '\n')
+			line := data[p : p+i]
+			lineAt := end
+			p += i + 1
+			end += int64(i + 1)
+			if err := decodeRecord(bytes.TrimSpace(line), &in.recs[nrec], &in.strs); err != nil {
+				in.log.Error("call log: unreadable journal line skipped", "segment", s, "offset", lineAt)
+				continue
+			}
+			if nrec++; nrec == in.batch {
+				if err := in.store(ctx, in.recs[:nrec], s, end); err != nil {
+					return total, err
+				}
+				total, nrec, in.off = total+nrec, 0, end
+				runtime.Gosched() // let the calls waiting for this core run between transactions
+			}
+		}
+		if n < len(in.buf) { // read up to the end of the file
+			break
+		}
+	}
+	if end > in.off {
+		if err := in.store(ctx, in.recs[:nrec], s, end); err != nil {
+			return total, err
+		}
+		total, in.off = total+nrec, end
+	}
+	return total, nil
+}
+
 // rowsPerInsert bounds one multi-row INSERT (17 parameters a row, well
-// under SQLite's and PostgreSQL's parameter limits).
-const rowsPerInsert = 100
+// under SQLite's and PostgreSQL's parameter limits). A batch is inserted
+// with statements of rowsPerInsert, then of the powers of two below it for
+// the rest, each prepared once.
+const (
+	rowsPerInsert = 1 << (insertSizes - 1)
+	insertSizes   = 8
+)
 
 const insertHead = `INSERT INTO gateway_calls (call_id, at, consumer_id, consumer_code, key_id, api_code, method, path, client_ip,
 	status, code, latency_us, bytes_in, bytes_out, records, subject_index, subject_sealed) VALUES `
 
-func (in *Ingester) store(ctx context.Context, recs []*Record, seg int, pos int64) error {
-	return in.db.WithTx(ctx, func(ctx context.Context) error {
-		for len(recs) > 0 {
-			n := min(len(recs), rowsPerInsert)
-			var q strings.Builder
-			q.WriteString(insertHead)
-			args := make([]any, 0, n*17)
-			for i, r := range recs[:n] {
-				if i > 0 {
-					q.WriteString(", ")
-				}
-				q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-				args = append(args, r.CallID, r.At.UTC(), nullID(r.ConsumerID), r.ConsumerCode, r.KeyID, r.APICode, r.Method, r.Path, r.ClientIP,
-					r.Status, r.Code, r.LatencyUS, r.BytesIn, r.BytesOut, r.Records, r.SubjectIndex, r.SubjectSealed)
-			}
-			// ON CONFLICT: a journal copied back by hand must not double rows.
-			q.WriteString(" ON CONFLICT (call_id) DO NOTHING")
-			if _, err := in.db.Exec(ctx, q.String(), args...); err != nil {
-				return fmt.Errorf("calllog: insert: %w", err)
-			}
-			recs = recs[n:]
+// insertStmt is the prepared INSERT of 1<<k rows.
+func (in *Ingester) insertStmt(ctx context.Context, k int) (*sql.Stmt, error) {
+	if st := in.inserts[k]; st != nil {
+		return st, nil
+	}
+	var q strings.Builder
+	q.WriteString(insertHead)
+	for i := range 1 << k {
+		if i > 0 {
+			q.WriteString(", ")
 		}
-		_, err := in.db.Exec(ctx, "INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
-			posKey, fmt.Sprintf("%d:%d", seg, pos), db.Now())
+		q.WriteString("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+	}
+	// ON CONFLICT: a journal copied back by hand must not double rows.
+	q.WriteString(" ON CONFLICT (call_id) DO NOTHING")
+	st, err := in.db.Raw().PrepareContext(ctx, in.db.Rebind(q.String()))
+	if err != nil {
+		return nil, fmt.Errorf("calllog: prepare insert: %w", err)
+	}
+	in.inserts[k] = st
+	return st, nil
+}
+
+func (in *Ingester) store(ctx context.Context, recs []Record, seg int, pos int64) (err error) {
+	if in.setPos == nil {
+		if in.setPos, err = in.db.Raw().PrepareContext(ctx, in.db.Rebind(
+			"INSERT INTO settings (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at")); err != nil {
+			return fmt.Errorf("calllog: prepare position: %w", err)
+		}
+	}
+	tx, err := in.db.Raw().BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("db: begin: %w", err)
+	}
+	defer func() {
+		if err != nil {
+			_ = tx.Rollback()
+		}
+	}()
+	var txStmts [insertSizes]*sql.Stmt
+	for len(recs) > 0 {
+		k := insertSizes - 1
+		for 1<<k > len(recs) {
+			k--
+		}
+		n := 1 << k
+		if txStmts[k] == nil {
+			st, err := in.insertStmt(ctx, k)
+			if err != nil {
+				return err
+			}
+			txStmts[k] = tx.StmtContext(ctx, st)
+		}
+		args := in.args[:0]
+		for i := range recs[:n] {
+			r := &recs[i]
+			args = append(args, r.CallID, r.At.UTC(), nullID(r.ConsumerID), r.ConsumerCode, r.KeyID, r.APICode, r.Method, r.Path, r.ClientIP,
+				r.Status, r.Code, r.LatencyUS, r.BytesIn, r.BytesOut, r.Records, r.SubjectIndex, r.SubjectSealed)
+		}
+		in.args = args
+		_, err = txStmts[k].ExecContext(ctx, args...)
+		clear(args) // the records' strings and bytes stay reachable otherwise
+		if err != nil {
+			return fmt.Errorf("calllog: insert: %w", err)
+		}
+		recs = recs[n:]
+	}
+	if _, err = tx.StmtContext(ctx, in.setPos).ExecContext(ctx, posKey, strconv.Itoa(seg)+":"+strconv.FormatInt(pos, 10), db.Now()); err != nil {
 		return err
-	})
+	}
+	if err = tx.Commit(); err != nil {
+		return fmt.Errorf("db: commit: %w", err)
+	}
+	return nil
 }
 
 func nullID(id int64) any {

@@ -114,3 +114,10 @@ func (h *Handler) Stats(w http.ResponseWriter, r *http.Request) error {
 	}
 	return httpx.One(w, r, func(ctx context.Context, id int64) (calllog.Stats, error) { return h.svc.Stats(ctx, id, days) })
 }
+
+// SourceOptions: GET /api/v1/data-apis/source-options — the database
+// sources an author may pick, so writing a data API needs no access to the
+// data-source page.
+func (h *Handler) SourceOptions(w http.ResponseWriter, r *http.Request) error {
+	return httpx.Whole(w, r, h.svc.SourceOptions)
+}

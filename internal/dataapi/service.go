@@ -600,3 +600,28 @@ func (s *Service) Try(ctx context.Context, in TryInput) (*TryResult, error) {
 	}
 	return out, nil
 }
+
+// SourceOption is a database source as the data-API editor offers it.
+type SourceOption struct {
+	ID          int64  `json:"id"`
+	Code        string `json:"code"`
+	Name        string `json:"name"`
+	Kind        string `json:"kind"`
+	KindLabel   string `json:"kind_label"`
+	KindLabelEN string `json:"kind_label_en"`
+}
+
+// SourceOptions lists the database sources.
+func (s *Service) SourceOptions(ctx context.Context) ([]SourceOption, error) {
+	all, _, err := s.sources.Sources(ctx, datasource.Filter{})
+	if err != nil {
+		return nil, err
+	}
+	out := []SourceOption{}
+	for _, x := range all {
+		if k, ok := connect.Lookup(x.Kind); ok && k.Family == connect.FamilySQL {
+			out = append(out, SourceOption{ID: x.ID, Code: x.Code, Name: x.Name, Kind: x.Kind, KindLabel: k.Label, KindLabelEN: k.LabelEN})
+		}
+	}
+	return out, nil
+}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/xietong/xietong/internal/audit"
 	"github.com/xietong/xietong/internal/datasource/connect"
@@ -203,6 +204,11 @@ func (s *Service) validate(in *Input) error {
 		}
 		c.Text("options."+key, v, false, 1024)
 	}
+	if v := in.Options["timeout"]; v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > 120 {
+			c.Add("options.timeout", "range", "1–120 seconds")
+		}
+	}
 	if needs["options.path"] && (k.Kind == "sqlite" || k.Kind == "duckdb") {
 		p := in.Options["path"]
 		switch {
@@ -387,7 +393,7 @@ func (s *Service) Target(ctx context.Context, id int64) (connect.Target, *Source
 }
 
 func (s *Service) target(x *Source) (connect.Target, error) {
-	t := connect.Target{Kind: x.Kind, Host: x.Host, Port: x.Port, Database: x.Database, Username: x.Username, Options: x.Options}
+	t := connect.Target{Kind: x.Kind, Host: x.Host, Port: x.Port, Database: x.Database, Username: x.Username, Options: x.Options, Timeout: stepTimeout(x.Options)}
 	if len(x.passwordSealed) > 0 {
 		p, err := s.box.Open(x.passwordSealed, passwordAAD(x.ID))
 		if err != nil {
@@ -433,7 +439,7 @@ func (s *Service) TestInput(ctx context.Context, in Input) (connect.Result, erro
 		return connect.Result{}, err
 	}
 	t := connect.Target{Kind: in.Kind, Host: in.Host, Port: in.Port, Database: in.Database, Username: in.Username,
-		Password: in.Password, PrivateKey: in.PrivateKey, Options: in.Options}
+		Password: in.Password, PrivateKey: in.PrivateKey, Options: in.Options, Timeout: stepTimeout(in.Options)}
 	if in.ID != 0 && !in.ClearSecret && (in.Password == "" || in.PrivateKey == "") {
 		stored, _, err := s.Target(ctx, in.ID)
 		if err != nil {
@@ -452,6 +458,16 @@ func (s *Service) TestInput(ctx context.Context, in Input) (connect.Result, erro
 		ev.Result = audit.ResultFailed
 	}
 	return res, s.audit.Record(ctx, ev)
+}
+
+// stepTimeout reads the timeout option (seconds per connectivity step and
+// connection attempt); 0 leaves connect's default.
+func stepTimeout(opts map[string]string) time.Duration {
+	n, err := strconv.Atoi(opts["timeout"])
+	if err != nil || n < 1 {
+		return 0
+	}
+	return time.Duration(n) * time.Second
 }
 
 func failedCode(r connect.Result) string {

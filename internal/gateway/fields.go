@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"strings"
 	"unicode/utf8"
 )
@@ -44,4 +45,112 @@ func Mask(cat, s string) string {
 		return "****"
 	}
 	return "******"
+}
+
+// appendMaskJSON appends Mask(cat, string(s)) to b as a JSON string,
+// without allocating: the shaper's form of Mask.
+func appendMaskJSON(b []byte, cat string, s []byte) []byte {
+	b = append(b, '"')
+	n := utf8.RuneCount(s)
+	keepEnds := func(head, tail int) []byte {
+		if n <= head+tail {
+			return appendStars(b, n)
+		}
+		h := runeOffset(s, head)
+		t := runeOffset(s, n-tail)
+		b = appendJSONText(b, s[:h])
+		b = appendStars(b, n-head-tail)
+		return appendJSONText(b, s[t:])
+	}
+	switch cat {
+	case "phone":
+		b = keepEnds(3, 4)
+	case "name":
+		if n <= 1 {
+			b = append(b, '*')
+		} else {
+			b = appendJSONText(b, s[:runeOffset(s, 1)])
+			b = appendStars(b, n-1)
+		}
+	case "id_number", "bank_card":
+		b = keepEnds(6, 4)
+	case "address":
+		done := false
+		for _, mark := range addressMarks {
+			if i := bytes.Index(s, mark); i > 0 {
+				cut := i + len(mark)
+				b = appendJSONText(b, s[:cut])
+				if cut < len(s) {
+					b = append(b, "****"...)
+				}
+				done = true
+				break
+			}
+		}
+		if !done {
+			if n > 6 {
+				b = appendJSONText(b, s[:runeOffset(s, 6)])
+			}
+			b = append(b, "****"...)
+		}
+	default:
+		b = append(b, "******"...)
+	}
+	return append(b, '"')
+}
+
+var addressMarks = [][]byte{[]byte("区"), []byte("县"), []byte("旗")}
+
+// runeOffset is the byte offset of rune k of s (an invalid byte is a rune,
+// as in []rune(s)).
+func runeOffset(s []byte, k int) int {
+	off := 0
+	for ; k > 0 && off < len(s); k-- {
+		_, size := utf8.DecodeRune(s[off:])
+		off += size
+	}
+	return off
+}
+
+func appendStars(b []byte, n int) []byte {
+	for ; n > 0; n-- {
+		b = append(b, '*')
+	}
+	return b
+}
+
+// appendJSONText appends s escaped for the inside of a JSON string:
+// quotes, backslashes and control characters escaped, invalid UTF-8 as
+// U+FFFD (what []rune and string conversions make of it).
+func appendJSONText(b, s []byte) []byte {
+	const hex = "0123456789abcdef"
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c == '\n':
+				b = append(b, '\\', 'n')
+			case c == '\r':
+				b = append(b, '\\', 'r')
+			case c == '\t':
+				b = append(b, '\\', 't')
+			case c < 0x20:
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, "\uFFFD"...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return b
 }

@@ -1,10 +1,11 @@
 package gateway
 
 import (
-	"encoding/json"
+	"bytes"
 	"errors"
-	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 )
 
 // Shaper is a grant compiled against its API's field classification: one
@@ -52,7 +53,12 @@ var errBadJSON = errors.New("gateway: the upstream's JSON cannot be parsed")
 // the first array at the top or under keys data/items/list/records only,
 // else 1.
 func (s *Shaper) Shape(body []byte) ([]byte, int, error) {
-	w := walker{in: body, out: make([]byte, 0, len(body)), s: s, records: -1}
+	return s.ShapeTo(make([]byte, 0, len(body)), body)
+}
+
+// ShapeTo is Shape appending to dst (which must not overlap body).
+func (s *Shaper) ShapeTo(dst, body []byte) ([]byte, int, error) {
+	w := walker{in: body, out: dst, s: s, records: -1, path: make([]byte, 0, 64)}
 	w.ws()
 	if err := w.value(s.all); err != nil {
 		return nil, 0, err
@@ -72,6 +78,7 @@ type walker struct {
 	pos     int
 	out     []byte
 	path    []byte
+	tmp     []byte // an unescaped string
 	s       *Shaper
 	records int
 }
@@ -89,8 +96,14 @@ func (w *walker) ws() {
 
 // recordPath reports whether the current path is made of data/items/list/records only.
 func recordPath(p []byte) bool {
-	for _, part := range strings.Split(string(p), ".") {
-		switch part {
+	for len(p) > 0 {
+		part := p
+		if i := bytes.IndexByte(p, '.'); i >= 0 {
+			part, p = p[:i], p[i+1:]
+		} else {
+			p = nil
+		}
+		switch string(part) {
 		case "", "data", "items", "list", "records":
 		default:
 			return false
@@ -118,7 +131,12 @@ func (w *walker) value(inside bool) error {
 		return w.scalar(w.in[start:w.pos], true)
 	default:
 		start := w.pos
-		for w.pos < len(w.in) && !strings.ContainsRune(",}] \t\n\r", rune(w.in[w.pos])) {
+	scan:
+		for w.pos < len(w.in) {
+			switch w.in[w.pos] {
+			case ',', '}', ']', ' ', '\t', '\n', '\r':
+				break scan
+			}
 			w.pos++
 		}
 		if start == w.pos {
@@ -134,20 +152,119 @@ func (w *walker) scalar(raw []byte, isString bool) error {
 		w.out = append(w.out, raw...)
 		return nil
 	}
-	var text string
+	text := raw
 	switch {
 	case isString:
-		if err := json.Unmarshal(raw, &text); err != nil {
+		var ok bool
+		if text, ok = w.unquote(raw); !ok {
 			return errBadJSON
 		}
 	case string(raw) == "null":
 		w.out = append(w.out, raw...)
 		return nil
-	default:
-		text = string(raw)
 	}
-	w.out = strconv.AppendQuote(w.out, Mask(cat, text))
+	w.out = appendMaskJSON(w.out, cat, text)
 	return nil
+}
+
+// unquote gives the text of the JSON string raw (quotes included) as
+// json.Unmarshal reads it: invalid UTF-8 and lone surrogates become U+FFFD,
+// a malformed escape or a control character is an error. Without escapes
+// it is a slice of raw; else it lives in w.tmp until the next call.
+func (w *walker) unquote(raw []byte) ([]byte, bool) {
+	if len(raw) < 2 || raw[0] != '"' || raw[len(raw)-1] != '"' {
+		return nil, false
+	}
+	s := raw[1 : len(raw)-1]
+	clean := true
+	for _, c := range s {
+		if c < 0x20 || c == '\\' || c == '"' || c >= utf8.RuneSelf {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return s, true
+	}
+	t := w.tmp[:0]
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch {
+		case c < 0x20 || c == '"':
+			return nil, false
+		case c >= utf8.RuneSelf:
+			r, size := utf8.DecodeRune(s[i:])
+			i += size
+			t = utf8.AppendRune(t, r) // RuneError for an invalid byte, as encoding/json
+		case c != '\\':
+			t = append(t, c)
+			i++
+		default:
+			if i+1 >= len(s) {
+				return nil, false
+			}
+			e := s[i+1]
+			i += 2
+			switch e {
+			case '"', '\\', '/':
+				t = append(t, e)
+			case 'b':
+				t = append(t, '\b')
+			case 'f':
+				t = append(t, '\f')
+			case 'n':
+				t = append(t, '\n')
+			case 'r':
+				t = append(t, '\r')
+			case 't':
+				t = append(t, '\t')
+			case 'u':
+				r, ok := hex4(s[i:])
+				if !ok {
+					return nil, false
+				}
+				i += 4
+				if utf16.IsSurrogate(r) {
+					r2, ok := rune(0), false
+					if i+1 < len(s) && s[i] == '\\' && s[i+1] == 'u' {
+						r2, ok = hex4(s[i+2:])
+					}
+					if d := utf16.DecodeRune(r, r2); ok && d != utf8.RuneError {
+						r = d
+						i += 6
+					} else {
+						r = utf8.RuneError
+					}
+				}
+				t = utf8.AppendRune(t, r)
+			default:
+				return nil, false
+			}
+		}
+	}
+	w.tmp = t
+	return t, true
+}
+
+func hex4(b []byte) (rune, bool) {
+	if len(b) < 4 {
+		return 0, false
+	}
+	var r rune
+	for _, c := range b[:4] {
+		switch {
+		case '0' <= c && c <= '9':
+			c -= '0'
+		case 'a' <= c && c <= 'f':
+			c = c - 'a' + 10
+		case 'A' <= c && c <= 'F':
+			c = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		r = r<<4 | rune(c)
+	}
+	return r, true
 }
 
 func (w *walker) object(inside bool) error {
@@ -171,12 +288,11 @@ func (w *walker) object(inside bool) error {
 		}
 		rawKey := w.in[kStart:w.pos]
 		key := rawKey[1 : len(rawKey)-1]
-		if strings.IndexByte(string(key), '\\') >= 0 {
-			var k string
-			if err := json.Unmarshal(rawKey, &k); err != nil {
+		if bytes.IndexByte(key, '\\') >= 0 {
+			var ok bool
+			if key, ok = w.unquote(rawKey); !ok {
 				return errBadJSON
 			}
-			key = []byte(k)
 		}
 		w.ws()
 		if w.pos >= len(w.in) || w.in[w.pos] != ':' {
@@ -188,12 +304,8 @@ func (w *walker) object(inside bool) error {
 			w.path = append(w.path, '.')
 		}
 		w.path = append(w.path, key...)
-		p := string(w.path)
-		emit, below := inside || w.s.keep[p], inside || w.s.keep[p]
-		if !emit && w.s.inner[p] {
-			emit = true
-		}
-		if emit {
+		below := inside || w.s.keep[string(w.path)]
+		if below || w.s.inner[string(w.path)] {
 			if !first {
 				w.out = append(w.out, ',')
 			}
@@ -225,6 +337,7 @@ func (w *walker) array(inside bool) error {
 	count := w.records < 0 && recordPath(w.path)
 	base := len(w.path)
 	w.path = append(w.path, "[]"...)
+	below := inside || w.s.keep[string(w.path)]
 	n := 0
 	for {
 		w.ws()
@@ -240,7 +353,7 @@ func (w *walker) array(inside bool) error {
 		if n > 0 {
 			w.out = append(w.out, ',')
 		}
-		if err := w.value(inside || w.s.keep[string(w.path)]); err != nil {
+		if err := w.value(below); err != nil {
 			return err
 		}
 		n++
@@ -256,8 +369,14 @@ func (w *walker) array(inside bool) error {
 	}
 }
 
+// skipString passes over the string at w.pos (its opening quote).
 func (w *walker) skipString() error {
 	w.pos++ // opening quote
+	// Fast path: the next quote, with no backslash before it.
+	if q := bytes.IndexByte(w.in[w.pos:], '"'); q >= 0 && bytes.IndexByte(w.in[w.pos:w.pos+q], '\\') < 0 {
+		w.pos += q + 1
+		return nil
+	}
 	for w.pos < len(w.in) {
 		switch w.in[w.pos] {
 		case '\\':

@@ -80,7 +80,7 @@ const (
 	fUsername = "username"
 	fPassword = "password"
 	fKey      = "private_key"
-	fTimeout  = "timeout"
+	fTimeout  = "options.timeout" // seconds per step; an option so the console renders it like the others
 )
 
 // optField names an option in Kind.Fields.

@@ -6,8 +6,8 @@ package bizdb
 import (
 	"context"
 	"crypto/rand"
-	"encoding/hex"
 	"database/sql"
+	"encoding/hex"
 	"fmt"
 	"net/url"
 	"os"

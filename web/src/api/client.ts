@@ -30,6 +30,8 @@ export interface ProblemBody {
   detail?: string
   detail_en?: string
   errors?: FieldError[]
+  /** Members a route adds to its problems (e.g. `pos`, `db_message` of a data API's trial run). */
+  [member: string]: unknown
 }
 
 export class ApiError extends Error {
@@ -39,6 +41,8 @@ export class ApiError extends Error {
   readonly detail: string
   readonly detailEn: string
   readonly errors: FieldError[]
+  /** The whole problem as the server sent it, for the members a route adds. */
+  readonly problem: ProblemBody
 
   constructor(status: number, problem: ProblemBody) {
     super(problem.detail_en || problem.detail || problem.title || `HTTP ${status}`)
@@ -49,6 +53,7 @@ export class ApiError extends Error {
     this.detail = problem.detail || ''
     this.detailEn = problem.detail_en || ''
     this.errors = Array.isArray(problem.errors) ? problem.errors.filter(isFieldError) : []
+    this.problem = problem
   }
 
   /** The message to show a person: detail (zh) or detail_en (en), each falling back to the other. */

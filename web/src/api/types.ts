@@ -467,3 +467,246 @@ export interface CallFilters {
   to?: string
   subject?: string
 }
+
+// ---- Data services (数据服务): data sources (数据源) and data APIs (数据API) ----
+
+export type SourceFamily = 'sql' | 'file' | 'api'
+
+/** GET /datasources/kinds: what each kind of source is and which form fields it needs. */
+export interface DataSourceKind {
+  kind: string
+  label: string
+  label_en: string
+  family: SourceFamily
+  default_port: number
+  /** host, port, database, username, password, private_key, or options.<key>. */
+  fields: string[] | null
+}
+
+export interface DataSourceGroupInput {
+  name: string
+  sort: number
+}
+
+export interface DataSourceGroup extends DataSourceGroupInput {
+  id: Id
+  count: number
+}
+
+export interface PoolSettings {
+  max_open: number
+  max_idle: number
+  lifetime_seconds: number
+}
+
+export interface LastTest {
+  ok: boolean
+  code: string
+  at: string
+}
+
+export interface DataSource {
+  id: Id
+  code: string
+  name: string
+  kind: string
+  group_id: Id | null
+  group_name: string
+  host: string
+  port: number
+  database: string
+  username: string
+  has_password: boolean
+  has_private_key: boolean
+  options: Record<string, string> | null
+  pool: PoolSettings | null
+  description: string
+  used_by: number
+  last_test: LastTest | null
+  created_at: string
+  updated_at: string
+}
+
+/** POST /datasources, PUT /datasources/{id}. password and private_key are write-only: left out, the stored ones stay. */
+export interface DataSourceInput {
+  code: string
+  name: string
+  kind: string
+  group_id: Id | null
+  host: string
+  port: number
+  database: string
+  username: string
+  password?: string
+  private_key?: string
+  clear_secret?: boolean
+  options: Record<string, string>
+  pool: PoolSettings
+  description: string
+}
+
+/** POST /datasources/test: the unsaved form; with id and no password the stored one is used. */
+export interface DataSourceTestInput extends DataSourceInput {
+  id?: Id
+}
+
+export interface DataSourceListParams extends ListParams {
+  kind?: string
+  /** '' for every group; 0 for sources in no group. */
+  group_id?: Id | ''
+}
+
+export type ProbeStepName = 'resolve' | 'connect' | 'tls' | 'auth' | 'permission' | 'query' | 'list' | 'http'
+
+export interface ProbeStep {
+  step: ProbeStepName | string
+  ok: boolean
+  code?: string
+  message: string
+  message_en: string
+  elapsed_ms: number
+}
+
+export interface ProbeResult {
+  ok: boolean
+  steps: ProbeStep[] | null
+  elapsed_ms: number
+  /** SFTP: the server's host key fingerprint, to pin in options.host_key. */
+  fingerprint?: string
+}
+
+export type ParamType = 'string' | 'integer' | 'number' | 'boolean' | 'date' | 'datetime' | 'id_card' | 'uscc'
+export const PARAM_TYPES: readonly ParamType[] = ['string', 'integer', 'number', 'boolean', 'date', 'datetime', 'id_card', 'uscc']
+
+export interface DataApiParam {
+  name: string
+  type: ParamType
+  required: boolean
+  default?: string
+  pattern?: string
+  enum?: string[]
+  min?: number
+  max?: number
+  description?: string
+}
+
+export interface DataApiField {
+  name: string
+  type: string
+  description: string
+  /** '' (not sensitive) or one of the gateway's sensitive categories. */
+  category: string
+}
+
+export interface DataApiPaging {
+  enabled: boolean
+  default_size: number
+  max_size: number
+}
+
+export interface DataApiDef {
+  sql: string
+  params: DataApiParam[] | null
+  paging: DataApiPaging
+  sortable: string[] | null
+  default_sort: string
+  fields: DataApiField[] | null
+  cache_seconds: number
+  timeout_ms: number
+  max_rows: number
+}
+
+export type DataApiStatus = 'draft' | 'pending' | 'published' | 'rejected' | 'offline'
+export const DATA_API_STATUSES: readonly DataApiStatus[] = ['draft', 'pending', 'published', 'rejected', 'offline']
+export type DataApiMethod = 'GET' | 'POST'
+export const DATA_API_METHODS: readonly DataApiMethod[] = ['GET', 'POST']
+
+export interface DataApiInput {
+  code: string
+  name: string
+  description: string
+  source_id: Id | null
+  method: DataApiMethod
+  path: string
+  draft: DataApiDef
+}
+
+export interface DataApi extends Omit<DataApiInput, 'source_id'> {
+  id: Id
+  source_id: Id
+  source_name: string
+  source_kind: string
+  status: DataApiStatus
+  draft_changed: boolean
+  published_version: number | null
+  pending_version: number | null
+  gateway_api_code: string
+  created_by: string
+  updated_by: string
+  created_at: string
+  updated_at: string
+}
+
+export interface DataApiListParams extends ListParams {
+  status?: DataApiStatus | ''
+  source_id?: Id | null
+}
+
+export interface DataApiTryInput {
+  source_id: Id | null
+  draft: DataApiDef
+  values: Record<string, string>
+  page?: number
+  page_size?: number
+  sort?: string
+}
+
+export interface DataApiTryResult {
+  columns: string[] | null
+  rows: Record<string, unknown>[] | null
+  total: number | null
+  truncated: boolean
+  elapsed_ms: number
+  sql: string
+}
+
+export type VersionStatus = 'pending' | 'approved' | 'rejected'
+
+export interface DataApiVersion {
+  version: number
+  status: VersionStatus
+  def: DataApiDef
+  method: DataApiMethod
+  path: string
+  submitted_by: string
+  submitted_at: string
+  submit_comment: string
+  reviewed_by: string
+  reviewed_at: string | null
+  review_comment: string
+  published: boolean
+}
+
+/** GET /data-apis/reviews: a version waiting for review, with its API. */
+export interface DataApiReview extends DataApiVersion {
+  api_id: Id
+  api_code: string
+  api_name: string
+}
+
+export type ReviewDecision = 'approve' | 'reject'
+
+export interface DataApiStatsDay {
+  day: string
+  calls: number
+  failures: number
+  avg_ms: number
+}
+
+export interface DataApiStats {
+  calls: number
+  failures: number
+  avg_ms: number
+  p95_ms: number
+  days: DataApiStatsDay[] | null
+}

@@ -6,6 +6,8 @@ declare module 'vue-router' {
     public?: boolean
     /** i18n key of the page title. */
     title?: AppMessageKey
+    /** The sidebar entry to highlight for a page that has none of its own (an editor under its list). */
+    menuPath?: string
   }
 }
 

@@ -84,6 +84,26 @@ export const PERM = {
   grantUpdate: 'PUT /api/v1/gateway/grants/{id}',
   grantDelete: 'DELETE /api/v1/gateway/grants/{id}',
   callsExport: 'GET /api/v1/gateway/calls/export',
+  // 数据源 (button data.sources.write)
+  dsCreate: 'POST /api/v1/datasources',
+  dsUpdate: 'PUT /api/v1/datasources/{id}',
+  dsDelete: 'DELETE /api/v1/datasources/{id}',
+  dsMove: 'POST /api/v1/datasources/move',
+  dsTest: 'POST /api/v1/datasources/{id}/test',
+  dsTestInput: 'POST /api/v1/datasources/test',
+  dsGroupCreate: 'POST /api/v1/datasource-groups',
+  dsGroupUpdate: 'PUT /api/v1/datasource-groups/{id}',
+  dsGroupDelete: 'DELETE /api/v1/datasource-groups/{id}',
+  // 数据API (buttons data.apis.write and data.apis.review)
+  dapiCreate: 'POST /api/v1/data-apis',
+  dapiUpdate: 'PUT /api/v1/data-apis/{id}',
+  dapiDelete: 'DELETE /api/v1/data-apis/{id}',
+  dapiTry: 'POST /api/v1/data-apis/try',
+  dapiSubmit: 'POST /api/v1/data-apis/{id}/submit',
+  dapiReviews: 'GET /api/v1/data-apis/reviews',
+  dapiReview: 'POST /api/v1/data-apis/{id}/review',
+  dapiRollback: 'POST /api/v1/data-apis/{id}/rollback',
+  dapiOffline: 'POST /api/v1/data-apis/{id}/offline',
 } as const
 
 export type PermKey = keyof typeof PERM

@@ -201,6 +201,26 @@ describe('v-test-rows', () => {
     expect(rows.every((r) => r.element.tagName === 'TR')).toBe(true)
     wrapper.unmount()
   })
+
+  it('names each row after its record in the keyed form, following the data', async () => {
+    const Table = defineComponent({
+      props: { rows: { type: Array<{ code: string }>, required: true } },
+      directives: { testRows: vTestRows },
+      template: `<el-table v-test-rows="{ name: 'ds-row', keys: rows.map((r) => r.code) }" :data="rows"><el-table-column prop="code" label="code" /></el-table>`,
+    })
+    const wrapper = mount(Table, { props: { rows: [{ code: 'a' }, { code: 'b' }] }, global: { plugins: [ElementPlus] } })
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(wrapper.find('[data-test="ds-row-a"]').text()).toBe('a')
+    expect(wrapper.find('[data-test="ds-row-b"]').text()).toBe('b')
+    await wrapper.setProps({ rows: [{ code: 'c' }, { code: 'a' }] })
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 0))
+    expect(wrapper.find('[data-test="ds-row-c"]').text()).toBe('c')
+    expect(wrapper.find('[data-test="ds-row-a"]').text()).toBe('a')
+    expect(wrapper.find('[data-test="ds-row-b"]').exists()).toBe(false)
+    wrapper.unmount()
+  })
 })
 
 describe('CheckTree', () => {
