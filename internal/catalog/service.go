@@ -299,17 +299,16 @@ func (s *Service) decorate(ctx context.Context, es []*Entry, onlyMounted bool) e
 		}
 		byID[r.EntryID].Resources = append(byID[r.EntryID].Resources, *r)
 	}
-	for _, e := range es {
-		negs, err := s.store.Negatives(ctx, e.ID)
-		if err != nil {
-			return err
-		}
-		for _, n := range negs {
-			if n.Field == "" {
-				e.Negative = n.Reason
-			} else {
-				e.NegativeFields = append(e.NegativeFields, n.Field)
-			}
+	negs, err := s.store.NegativesOf(ctx, ids)
+	if err != nil {
+		return err
+	}
+	for _, n := range negs {
+		e := byID[n.EntryID]
+		if n.Field == "" {
+			e.Negative = n.Reason
+		} else {
+			e.NegativeFields = append(e.NegativeFields, n.Field)
 		}
 	}
 	return nil

@@ -119,12 +119,13 @@ type Query struct {
 	Offset      int
 }
 
-func (q Query) where() (string, []any) {
+func (q Query) where(d *db.DB) (string, []any) {
 	var conds []string
 	var args []any
 	for _, w := range q.Words {
-		conds = append(conds, `e.search_text LIKE ? ESCAPE '\'`)
-		args = append(args, db.Contains(w))
+		// search_text and the words are lower-cased: a plain substring test.
+		conds = append(conds, d.HasSubstring("e.search_text"))
+		args = append(args, w)
 	}
 	if q.Status != "" {
 		conds = append(conds, "e.status = ?")
@@ -156,7 +157,7 @@ func (q Query) where() (string, []any) {
 
 // Entries lists a page of entries.
 func (s *Store) Entries(ctx context.Context, q Query) ([]*Entry, int, error) {
-	where, args := q.where()
+	where, args := q.where(s.db)
 	var total int
 	if err := s.db.QueryRow(ctx, "SELECT COUNT(*) FROM catalog_entries e"+where, args...).Scan(&total); err != nil {
 		return nil, 0, err
@@ -347,7 +348,23 @@ func (s *Store) CountBy(ctx context.Context, column string) (map[string]int, err
 
 // ---- negative list ----
 
-// Negatives lists the negative list (entry nil: all).
+// NegativesOf lists the negative-list entries of several entries at once.
+func (s *Store) NegativesOf(ctx context.Context, entryIDs []int64) ([]*Negative, error) {
+	if len(entryIDs) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(entryIDs))
+	for i, id := range entryIDs {
+		args[i] = id
+	}
+	return db.All(ctx, s.db, func(r db.Scanner) (*Negative, error) {
+		var n Negative
+		err := r.Scan(&n.ID, &n.EntryID, &n.Field, &n.Reason)
+		return &n, err
+	}, "SELECT id, entry_id, field, reason FROM negative_list WHERE entry_id IN ("+db.Placeholders(len(entryIDs))+")", args...)
+}
+
+// Negatives lists the negative list (entry 0: all).
 func (s *Store) Negatives(ctx context.Context, entryID int64) ([]*Negative, error) {
 	q := `SELECT n.id, n.entry_id, e.code, e.name, n.field, n.reason, n.created_by, n.created_at FROM negative_list n
 		JOIN catalog_entries e ON e.id = n.entry_id`

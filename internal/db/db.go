@@ -238,3 +238,13 @@ func Contains(s string) string { return "%" + likeEscaper.Replace(s) + "%" }
 
 // Prefix is a LIKE pattern matching values that start with s.
 func Prefix(s string) string { return likeEscaper.Replace(s) + "%" }
+
+// HasSubstring is a condition that column holds the bound text as is (no
+// pattern characters, no case folding): a plain substring search, cheaper
+// than LIKE on both dialects. The caller binds the text.
+func (d *DB) HasSubstring(column string) string {
+	if d.Dialect == Postgres {
+		return "strpos(" + column + ", ?) > 0"
+	}
+	return "instr(" + column + ", ?) > 0"
+}
