@@ -4,20 +4,21 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/xietong/xietong/internal/ident"
 	"github.com/xietong/xietong/internal/warehouse"
 )
 
-func generate(t *testing.T, persons int, seed int64) (*warehouse.Engine, *Result) {
+func generate(t *testing.T, persons int, seed int64, dir string) (*warehouse.Engine, *Result) {
 	t.Helper()
 	eng, err := warehouse.OpenDuckDB("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { eng.Close() })
-	res, err := Generate(context.Background(), eng, Options{Persons: persons, Seed: seed, AnomalyRate: 0.01, OutDir: t.TempDir()})
+	res, err := Generate(context.Background(), eng, Options{Persons: persons, Seed: seed, AnomalyRate: 0.01, OutDir: dir})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -25,7 +26,8 @@ func generate(t *testing.T, persons int, seed int64) (*warehouse.Engine, *Result
 }
 
 func TestGenerateShape(t *testing.T) {
-	eng, res := generate(t, 3000, 7)
+	dir := t.TempDir()
+	eng, res := generate(t, 3000, 7, dir)
 	ctx := context.Background()
 	for _, tb := range warehouse.Tables() {
 		if res.Rows[tb.Name] == 0 {
@@ -82,15 +84,19 @@ func TestGenerateShape(t *testing.T) {
 	if mismatch != byRule["R16"] {
 		t.Errorf("birth mismatches %d, want the %d R16 plants", mismatch, byRule["R16"])
 	}
-	if _, err := os.Stat(filepath.Join(t.TempDir(), "..")); err != nil {
+	csv, err := os.ReadFile(filepath.Join(dir, "truth.csv"))
+	if err != nil {
 		t.Fatal(err)
+	}
+	if lines := strings.Count(string(csv), "\n"); lines != len(res.Truth)+1 || !strings.HasPrefix(string(csv), "rule,subject,period\n") {
+		t.Errorf("truth.csv has %d lines for %d anomalies", lines, len(res.Truth))
 	}
 }
 
 func TestGenerateDeterministic(t *testing.T) {
-	_, a := generate(t, 1500, 42)
-	_, b := generate(t, 1500, 42)
-	_, c := generate(t, 1500, 43)
+	_, a := generate(t, 1500, 42, "")
+	_, b := generate(t, 1500, 42, "")
+	_, c := generate(t, 1500, 43, "")
 	if len(a.Truth) != len(b.Truth) {
 		t.Fatalf("same seed, %d vs %d anomalies", len(a.Truth), len(b.Truth))
 	}

@@ -14,7 +14,7 @@ import (
 // Must-show 1: on generated data every built-in rule finds exactly the
 // planted anomalies, on every engine.
 func TestBuiltinRulesExact(t *testing.T) {
-	const persons, seed, rate = 5000, 20240601, 0.02
+	const persons, seed, rate = 4000, 20240601, 0.02
 	byEngine := map[warehouse.Dialect]map[hitKey]Hit{}
 	for _, d := range whtest.Engines {
 		t.Run(string(d), func(t *testing.T) {
