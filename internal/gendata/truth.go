@@ -135,3 +135,24 @@ func WriteTruth(dir string, truth []Anomaly) (string, error) {
 	}
 	return path, nil
 }
+
+// ReadTruth reads a truth.csv written by WriteTruth.
+func ReadTruth(path string) ([]Anomaly, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("gendata: truth: %w", err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		return nil, fmt.Errorf("gendata: truth %s: %w", path, err)
+	}
+	if len(rows) == 0 || len(rows[0]) != 3 || rows[0][0] != "rule" {
+		return nil, fmt.Errorf("gendata: truth %s: want the header rule,subject,period", path)
+	}
+	out := make([]Anomaly, 0, len(rows)-1)
+	for _, r := range rows[1:] {
+		out = append(out, Anomaly{Rule: r[0], Subject: r[1], Period: r[2]})
+	}
+	return out, nil
+}
