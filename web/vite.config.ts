@@ -24,9 +24,16 @@ export default defineConfig({
     },
   },
   server: {
-    // The unit tests read docs/gateway-protocol.md (?raw) to check the result-code table.
+    // The unit tests read docs/gateway-protocol.md (?raw) to check the result-code table, and the
+    // server's route table (internal/app/routes.go) and built-in menus (internal/iam/seed.go) to check
+    // the console's routes and permission strings.
     fs: {
-      allow: [decodeURIComponent(new URL('.', import.meta.url).pathname), decodeURIComponent(new URL('../docs', import.meta.url).pathname)],
+      allow: [
+        decodeURIComponent(new URL('.', import.meta.url).pathname),
+        decodeURIComponent(new URL('../docs', import.meta.url).pathname),
+        decodeURIComponent(new URL('../internal/app', import.meta.url).pathname),
+        decodeURIComponent(new URL('../internal/iam', import.meta.url).pathname),
+      ],
     },
     proxy: {
       '/api': {

@@ -30,6 +30,8 @@ import (
 	"github.com/xietong/xietong/internal/httpx"
 	"github.com/xietong/xietong/internal/iam"
 	"github.com/xietong/xietong/internal/sharing"
+	"github.com/xietong/xietong/internal/supervision"
+	"github.com/xietong/xietong/internal/warehouse"
 )
 
 // App is a running xietong instance's parts.
@@ -44,13 +46,16 @@ type App struct {
 	Sources   *datasource.Service
 	Catalog   *catalog.Service
 	Sharing   *sharing.Service
-	DataAPIs  *dataapi.Service
-	Gateway   *gateway.Gateway
-	Ingester  *calllog.Ingester
-	journal   *calllog.Journal
-	closeFns  []func()
-	log       *slog.Logger
-	handler   http.Handler
+	// Supervision screens the warehouse (DuckDB in the data dir) with the rule library.
+	Supervision *supervision.Service
+	Warehouse   *warehouse.Engine
+	DataAPIs    *dataapi.Service
+	Gateway     *gateway.Gateway
+	Ingester    *calllog.Ingester
+	journal     *calllog.Journal
+	closeFns    []func()
+	log         *slog.Logger
+	handler     http.Handler
 }
 
 // New opens the metadata store, migrates it, seeds the built-in objects and
@@ -99,6 +104,15 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	a.Sources.SetHooks(datasource.Hooks{UsedBy: a.DataAPIs.UsedBy, Changed: a.Consumers.BumpVersion})
 	a.Catalog = catalog.NewService(d, catalog.NewStore(d), a.Audit, a.IAM, a.Consumers, calllog.NewReader(d), cfg.CentreOrg)
 	a.Sharing = sharing.NewService(d, sharing.NewStore(d), a.Audit, a.IAM, a.Catalog, a.Consumers)
+	if a.Warehouse, err = warehouse.OpenDuckDB(warehouse.DefaultDuckDBFile(cfg.DataDir)); err != nil {
+		return fail(fmt.Errorf("app: open the warehouse: %w", err))
+	}
+	a.closeFns = append(a.closeFns, func() { a.Warehouse.Close() })
+	if err := a.Warehouse.CreateSchema(ctx); err != nil {
+		return fail(err)
+	}
+	a.Supervision = supervision.NewService(d, supervision.NewStore(d), a.Audit, a.IAM, a.Warehouse, filepath.Join(cfg.DataDir, "supervision-files"))
+	a.closeFns = append(a.closeFns, a.Supervision.Shutdown)
 	// The gateway's snapshot: the consumers' configuration, with the data
 	// APIs' backends attached.
 	load := func(ctx context.Context) (*gateway.Snapshot, error) {
@@ -121,7 +135,8 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	a.Ingester = calllog.NewIngester(d, callDir, logger)
 	calls := calllog.NewHandler(d, box, func(s string) string { return gateway.SubjectIndex(indexKey, s) }, a.Audit)
 	a.Routes = routes(ih, audit.NewHandler(a.Audit, logger), ops, consumer.NewHandler(a.Consumers), calls, a.Gateway,
-		datasource.NewHandler(a.Sources), dataapi.NewHandler(a.DataAPIs), catalog.NewHandler(a.Catalog), sharing.NewHandler(a.Sharing))
+		datasource.NewHandler(a.Sources), dataapi.NewHandler(a.DataAPIs), catalog.NewHandler(a.Catalog), sharing.NewHandler(a.Sharing),
+		supervision.NewHandler(a.Supervision))
 	ops.routes = a.Routes
 	specs := make([]iam.RouteSpec, 0, len(a.Routes))
 	for _, r := range a.Routes {
@@ -198,6 +213,11 @@ func (a *App) Serve(ctx context.Context, ready func(console, gateway string)) er
 		gwAddr = gl.Addr().String()
 	}
 	go a.sweepSessions(ctx)
+	sched := supervision.NewScheduler(a.Supervision, time.Minute, a.log)
+	if err := sched.Start(ctx); err != nil {
+		return err
+	}
+	defer sched.Stop()
 	go a.Gateway.Watch(ctx, 500*time.Millisecond)
 	ingestDone := make(chan struct{})
 	// Small, frequent batches: no long CPU burst on the cores the calls need.

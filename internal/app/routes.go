@@ -11,12 +11,13 @@ import (
 	"github.com/xietong/xietong/internal/httpx"
 	"github.com/xietong/xietong/internal/iam"
 	"github.com/xietong/xietong/internal/sharing"
+	"github.com/xietong/xietong/internal/supervision"
 )
 
 // routes is the route table: every API route xietong answers, in one place.
 // The mux, the built-in URL resources (URL资源), the OpenAPI document and the
 // route-walking authorisation test all read it.
-func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handler, calls *calllog.Handler, gw *gateway.Gateway, ds *datasource.Handler, da *dataapi.Handler, cat *catalog.Handler, sh *sharing.Handler) []httpx.Route {
+func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handler, calls *calllog.Handler, gw *gateway.Gateway, ds *datasource.Handler, da *dataapi.Handler, cat *catalog.Handler, sh *sharing.Handler, sv *supervision.Handler) []httpx.Route {
 	const P, A, X = httpx.Public, httpx.Authenticated, httpx.Permitted
 	return []httpx.Route{
 		// Operations.
@@ -208,5 +209,40 @@ func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handl
 		{Method: "GET", Path: "/api/v1/sharing/demands/{id}", Access: X, Menu: "sharing.demands", Name: "查看数据需求", Summary: "A demand with its timeline", Handler: sh.GetDemand},
 		{Method: "POST", Path: "/api/v1/sharing/demands", Access: X, Menu: "sharing.demands", Name: "登记数据需求", Summary: "Register a demand", Handler: sh.RegisterDemand},
 		{Method: "POST", Path: "/api/v1/sharing/demands/{id}/step", Access: X, Menu: "sharing.demands.process", Name: "办理数据需求", Summary: "Approve, review, supply, accept or reject a demand", Handler: sh.StepDemand},
+		// Fund supervision (基金监管): rules, runs, warnings and their lifecycle, statistics.
+		{Method: "GET", Path: "/api/v1/supervision/rules", Access: X, Menu: "supervision.rules", Name: "规则库", Summary: "The rule library with settings", Handler: sv.Rules},
+		{Method: "GET", Path: "/api/v1/supervision/rules/{code}", Access: X, Menu: "supervision.rules", Name: "查看规则", Summary: "One rule with its parameters and city overrides", Handler: sv.GetRule},
+		{Method: "GET", Path: "/api/v1/supervision/rules/{code}/versions", Access: X, Menu: "supervision.rules", Name: "规则版本", Summary: "A custom rule's versions", Handler: sv.Versions},
+		{Method: "POST", Path: "/api/v1/supervision/rules/dry-run", Access: X, Menu: "supervision.rules", Name: "规则试运行", Summary: "Dry-run a rule on the warehouse (first hits)", Handler: sv.DryRun},
+		{Method: "PUT", Path: "/api/v1/supervision/rules/{code}/enabled", Access: X, Menu: "supervision.rules.write", Name: "启停规则", Summary: "Enable or disable a rule", Handler: sv.SetEnabled},
+		{Method: "PUT", Path: "/api/v1/supervision/rules/{code}/params", Access: X, Menu: "supervision.rules.write", Name: "规则参数维护", Summary: "Set a city's parameter overrides", Handler: sv.SetParams},
+		{Method: "POST", Path: "/api/v1/supervision/custom-rules", Access: X, Menu: "supervision.rules.write", Name: "编写规则", Summary: "Save a custom rule (a new version)", Handler: sv.SaveRule},
+		{Method: "POST", Path: "/api/v1/supervision/rules/{code}/versions/{version}/activate", Access: X, Menu: "supervision.rules.write", Name: "启用规则版本", Summary: "Activate a custom rule's version", Handler: sv.Activate},
+		{Method: "GET", Path: "/api/v1/supervision/groups", Access: X, Menu: "supervision.runs", Name: "任务组", Summary: "Task groups", Handler: sv.Groups},
+		{Method: "GET", Path: "/api/v1/supervision/groups/{id}", Access: X, Menu: "supervision.runs", Name: "查看任务组", Summary: "One task group", Handler: sv.GetGroup},
+		{Method: "POST", Path: "/api/v1/supervision/groups", Access: X, Menu: "supervision.runs.write", Name: "新增任务组", Summary: "Create a task group", Handler: sv.SaveGroup},
+		{Method: "PUT", Path: "/api/v1/supervision/groups/{id}", Access: X, Menu: "supervision.runs.write", Name: "修改任务组", Summary: "Edit a task group", Handler: sv.SaveGroup},
+		{Method: "DELETE", Path: "/api/v1/supervision/groups/{id}", Access: X, Menu: "supervision.runs.write", Name: "删除任务组", Summary: "Delete a task group", Handler: sv.DeleteGroup},
+		{Method: "GET", Path: "/api/v1/supervision/runs", Access: X, Menu: "supervision.runs", Name: "运行记录", Summary: "Run history", Handler: sv.Runs},
+		{Method: "GET", Path: "/api/v1/supervision/runs/{id}", Access: X, Menu: "supervision.runs", Name: "查看运行", Summary: "One run with hits per rule", Handler: sv.GetRun},
+		{Method: "POST", Path: "/api/v1/supervision/runs", Access: X, Menu: "supervision.runs.write", Name: "手动运行", Summary: "Start a run of a task group or rules", Handler: sv.StartRun},
+		{Method: "POST", Path: "/api/v1/supervision/runs/{id}/cancel", Access: X, Menu: "supervision.runs.write", Name: "取消运行", Summary: "Cancel a running run", Handler: sv.CancelRun},
+		{Method: "GET", Path: "/api/v1/supervision/warnings", Access: X, Menu: "supervision.warnings", Name: "查询预警", Summary: "Warnings with filters", Handler: sv.Warnings},
+		{Method: "GET", Path: "/api/v1/supervision/warnings/export", Access: X, Menu: "supervision.warnings", Name: "导出预警", Summary: "Export warnings (.xlsx, audited)", Handler: sv.ExportWarnings},
+		{Method: "GET", Path: "/api/v1/supervision/warnings/{id}", Access: X, Menu: "supervision.warnings", Name: "查看预警", Summary: "One warning with its events and files", Handler: sv.GetWarning},
+		{Method: "GET", Path: "/api/v1/supervision/files/{id}", Access: X, Menu: "supervision.warnings", Name: "查看核查材料", Summary: "An evidence file", Handler: sv.File},
+		{Method: "POST", Path: "/api/v1/supervision/warnings/{id}/dispatch", Access: X, Menu: "supervision.warnings.dispatch", Name: "派发预警", Summary: "Dispatch a warning to an agency with a deadline", Handler: sv.Dispatch},
+		{Method: "POST", Path: "/api/v1/supervision/warnings/{id}/review", Access: X, Menu: "supervision.warnings.review", Name: "审核核查结果", Summary: "Review a verification (pass or send back)", Handler: sv.Review},
+		{Method: "POST", Path: "/api/v1/supervision/warnings/{id}/feedback", Access: X, Menu: "supervision.warnings.feedback", Name: "监管反馈", Summary: "Close or send back a reviewed warning", Handler: sv.Feedback},
+		{Method: "GET", Path: "/api/v1/supervision/samples", Access: X, Menu: "supervision.warnings.feedback", Name: "抽查记录", Summary: "Quarterly samples", Handler: sv.Samples},
+		{Method: "POST", Path: "/api/v1/supervision/samples", Access: X, Menu: "supervision.warnings.feedback", Name: "抽取抽查样本", Summary: "Draw a quarter's sample of closed warnings", Handler: sv.DrawSample},
+		{Method: "POST", Path: "/api/v1/supervision/warnings/{id}/recheck", Access: X, Menu: "supervision.warnings.feedback", Name: "抽查复核", Summary: "Record a re-check", Handler: sv.Recheck},
+		{Method: "GET", Path: "/api/v1/supervision/agency/warnings", Access: X, Menu: "supervision.verify", Name: "核查任务", Summary: "Warnings dispatched to my agency", Handler: sv.AgencyWarnings},
+		{Method: "GET", Path: "/api/v1/supervision/agency/warnings/{id}", Access: X, Menu: "supervision.verify", Name: "查看核查任务", Summary: "One warning dispatched to my agency", Handler: sv.AgencyWarning},
+		{Method: "POST", Path: "/api/v1/supervision/agency/warnings/{id}/files", Access: X, Menu: "supervision.verify", Name: "上传核查材料", Summary: "Upload an evidence file (multipart)", Handler: sv.Upload},
+		{Method: "POST", Path: "/api/v1/supervision/agency/warnings/{id}/verify", Access: X, Menu: "supervision.verify", Name: "提交核查结果", Summary: "Record the verification", Handler: sv.Verify},
+		{Method: "GET", Path: "/api/v1/supervision/agency/files/{id}", Access: X, Menu: "supervision.verify", Name: "下载核查材料", Summary: "An evidence file of my agency", Handler: sv.AgencyFile},
+		{Method: "GET", Path: "/api/v1/supervision/stats", Access: X, Menu: "supervision.stats", Name: "监管统计", Summary: "Found, verified, rectified, amounts by province, city, county", Handler: sv.Stats},
+		{Method: "GET", Path: "/api/v1/supervision/stats/export", Access: X, Menu: "supervision.stats", Name: "导出监管统计", Summary: "Export the statistics (.xlsx)", Handler: sv.ExportStats},
 	}
 }

@@ -83,6 +83,17 @@ var builtinMenus = []menuDef{
 	{"sharing.requests", "sharing", "menu", "申请管理", "All requests", "/sharing/requests", "List"},
 	{"sharing.demands", "sharing", "menu", "数据供需", "Supply and demand", "/sharing/demands", "Switch"},
 	{"sharing.demands.process", "sharing.demands", "button", "供需办理", "Process demands", "", ""},
+	{"supervision", "", "dir", "基金监管", "Fund supervision", "", "Monitor"},
+	{"supervision.rules", "supervision", "menu", "规则库", "Rule library", "/supervision/rules", "Collection"},
+	{"supervision.rules.write", "supervision.rules", "button", "规则维护", "Edit rules", "", ""},
+	{"supervision.runs", "supervision", "menu", "调度管理", "Runs", "/supervision/runs", "Timer"},
+	{"supervision.runs.write", "supervision.runs", "button", "运行与任务组维护", "Run and edit task groups", "", ""},
+	{"supervision.warnings", "supervision", "menu", "预警处置", "Warnings", "/supervision/warnings", "Warning"},
+	{"supervision.warnings.dispatch", "supervision.warnings", "button", "派发", "Dispatch", "", ""},
+	{"supervision.warnings.review", "supervision.warnings", "button", "审核", "Review", "", ""},
+	{"supervision.warnings.feedback", "supervision.warnings", "button", "反馈与抽查", "Feedback and samples", "", ""},
+	{"supervision.verify", "supervision", "menu", "核查任务", "Verification tasks", "/supervision/verify", "Checked"},
+	{"supervision.stats", "supervision", "menu", "监管统计", "Statistics", "/supervision/stats", "DataAnalysis"},
 	{"profile", "", "menu", "个人中心", "My profile", "/profile", "Postcard"},
 }
 
@@ -132,10 +143,10 @@ func either(fs ...func(string) bool) func(string) bool {
 // into business roles except management-role administration; the security
 // and audit admins assign nothing.
 var builtinRoles = []roleDef{
-	{"system-admin", "系统管理员", AdminSystem, "管理组织机构、用户、角色、接入系统、菜单与URL资源；登记接入方、发布共享接口；管理数据源与数据API",
-		either(under("system", "gateway.consumers", "gateway.apis", "gateway.status", "data", "catalog", "sharing"), is("gateway")),
+	{"system-admin", "系统管理员", AdminSystem, "管理组织机构、用户、角色、接入系统、菜单与URL资源；登记接入方、发布共享接口；管理数据源与数据API、数据资产目录与共享、基金监管（业务功能经业务角色分配给业务人员）",
+		either(under("system", "gateway.consumers", "gateway.apis", "gateway.status", "data", "catalog", "sharing", "supervision"), is("gateway")),
 		func(c string) bool {
-			return under("system", "data", "catalog", "sharing")(c) && !under("system.mroles")(c)
+			return under("system", "data", "catalog", "sharing", "supervision")(c) && !under("system.mroles")(c)
 		}, true},
 	{"security-admin", "安全管理员", AdminSecurity, "管理安全策略、账号锁定与会话；签发密钥、授权接口",
 		either(under("security", "gateway.credentials", "gateway.grants"), is("gateway")), none, true},

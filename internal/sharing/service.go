@@ -503,7 +503,8 @@ func (s *Service) close(ctx context.Context, r *Request, action, comment string,
 			return err
 		}
 		if action != "withdraw" {
-			if err := s.store.Notify(ctx, []int64{r.ApplicantID}, "share_request."+action, "申请 "+r.Code+" 的授权已终止（"+action+"）", fmt.Sprintf("/sharing/requests/%d", r.ID)); err != nil {
+			why := map[string]string{"revoke": "已撤销", "expire": "已到期"}[action]
+			if err := s.store.Notify(ctx, []int64{r.ApplicantID}, "share_request."+action, "申请 "+r.Code+" 的授权"+why, fmt.Sprintf("/sharing/requests/%d", r.ID)); err != nil {
 				return err
 			}
 		}

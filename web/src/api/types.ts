@@ -710,3 +710,318 @@ export interface DataApiStats {
   p95_ms: number
   days: DataApiStatsDay[] | null
 }
+
+// ---- The data asset catalog (数据资产目录) and the portal (数据门户) ----
+
+/** A node of the classification tree (GET /catalog/categories, /portal/categories). */
+export interface CatalogCategory {
+  id: Id
+  parent_id: Id | null
+  code: string
+  name: string
+  sort: number
+  /** Published entries directly in it. */
+  count: number
+  children?: CatalogCategory[] | null
+}
+
+export interface CatalogCategoryInput {
+  parent_id: Id | null
+  code: string
+  name: string
+  sort: number
+}
+
+export type ShareAttr = 'unconditional' | 'conditional' | 'none'
+export const SHARE_ATTRS: readonly ShareAttr[] = ['unconditional', 'conditional', 'none']
+export type OpenAttr = 'open' | 'conditional' | 'closed'
+export const OPEN_ATTRS: readonly OpenAttr[] = ['open', 'conditional', 'closed']
+export type UpdateFrequency = 'realtime' | 'daily' | 'weekly' | 'monthly' | 'quarterly' | 'yearly' | 'irregular'
+export const UPDATE_FREQUENCIES: readonly UpdateFrequency[] = ['realtime', 'daily', 'weekly', 'monthly', 'quarterly', 'yearly', 'irregular']
+export type EntryStatus = 'draft' | 'submitted' | 'published' | 'offline'
+export const ENTRY_STATUSES: readonly EntryStatus[] = ['draft', 'submitted', 'published', 'offline']
+
+/** One data item (信息项) of an entry; `path` is where it is in the mounted API's answer. */
+export interface CatalogField {
+  name: string
+  label: string
+  type: string
+  description: string
+  /** Sensitive category, '' for none. */
+  category: string
+  path: string
+}
+
+export type LevelKind = 'applicant_dept' | 'centre' | 'owner_dept' | 'org'
+export const LEVEL_KINDS: readonly LevelKind[] = ['applicant_dept', 'centre', 'owner_dept', 'org']
+
+/** One step of an entry's approval chain (审批链); org_id for centre and org levels. */
+export interface ChainLevel {
+  kind: LevelKind
+  org_id?: Id
+  name: string
+}
+
+export interface CatalogEntryInput {
+  code: string
+  name: string
+  description: string
+  keywords: string
+  org_id: Id | null
+  category_id: Id | null
+  source_system: string
+  industry: string
+  domain: string
+  update_frequency: UpdateFrequency | ''
+  share_attr: ShareAttr
+  open_attr: OpenAttr
+  fields: CatalogField[]
+  chain: ChainLevel[]
+}
+
+export type ResourceKind = 'gateway_api' | 'data_api' | 'table' | 'file'
+export const RESOURCE_KINDS: readonly ResourceKind[] = ['gateway_api', 'data_api', 'table', 'file']
+export type ResourceStatus = 'pending' | 'mounted' | 'rejected'
+
+/** A resource mounted on an entry (挂载资源). */
+export interface CatalogResource {
+  id: Id
+  entry_id: Id
+  kind: ResourceKind
+  api_id: Id | null
+  api_code: string
+  api_path: string
+  name: string
+  description: string
+  status: ResourceStatus
+  created_at: string
+  updated_at: string
+}
+
+export interface ResourceInput {
+  kind: ResourceKind
+  api_id: Id | null
+  name: string
+  description: string
+}
+
+export interface CatalogEntry extends Omit<CatalogEntryInput, 'org_id'> {
+  id: Id
+  org_id: Id
+  org_name: string
+  category_name: string
+  status: EntryStatus
+  version: number
+  /** A submitted (or saved, not yet submitted) change of a published entry. */
+  pending: CatalogEntryInput | null
+  published_at: string | null
+  created_by: string
+  created_at: string
+  updated_at: string
+  resources?: CatalogResource[] | null
+  calls: number
+  negative_fields?: string[] | null
+  /** Reason, when the whole entry is on the negative list. */
+  negative?: string
+}
+
+export interface CatalogEntryListParams extends ListParams {
+  status?: EntryStatus | ''
+  category_id?: Id | null
+  org_id?: Id | null
+  share_attr?: ShareAttr | ''
+  kind?: ResourceKind | ''
+  sort?: 'newest' | ''
+}
+
+/** A step on an entry's timeline. */
+export interface CatalogEvent {
+  id: Id
+  resource_id: Id | null
+  action: string
+  actor_name: string
+  comment: string
+  at: string
+}
+
+export interface NegativeItem {
+  id: Id
+  entry_id: Id
+  entry_code: string
+  entry_name: string
+  /** '' : the whole entry. */
+  field: string
+  reason: string
+  created_by: string
+  created_at: string
+}
+
+export interface NegativeInput {
+  entry_id: Id | null
+  field: string
+  reason: string
+}
+
+/** GET /catalog/reviews */
+export interface CatalogReviews {
+  entries: CatalogEntry[] | null
+  changes: CatalogEntry[] | null
+  resources: CatalogResource[] | null
+}
+
+/** GET /catalog/api-options: the gateway APIs a resource can be. */
+export interface ApiOption {
+  id: Id
+  code: string
+  name: string
+  kind: string
+  path: string
+}
+
+/** GET /portal/overview */
+export interface PortalOverview {
+  entries: number
+  resources: Partial<Record<ResourceKind, number>> | null
+  newest: CatalogEntry[] | null
+  most_used: CatalogEntry[] | null
+  by_share: Partial<Record<ShareAttr, number>> | null
+  by_org: { org: string; entries: number }[] | null
+}
+
+// ---- Sharing requests (资源申请), supply and demand (数据供需), notifications ----
+
+export type RequestStatus = 'pending' | 'returned' | 'approved' | 'rejected' | 'revoked' | 'expired' | 'withdrawn'
+export const REQUEST_STATUSES: readonly RequestStatus[] = ['pending', 'returned', 'approved', 'rejected', 'revoked', 'expired', 'withdrawn']
+
+/** A resolved level of a request's chain: which organisation decides it. */
+export interface RequestLevel {
+  kind: LevelKind
+  name: string
+  org_id: Id
+  org_name: string
+}
+
+/** A step on a request's or demand's timeline; level -1 for steps outside the chain. */
+export interface SharingEvent {
+  action: string
+  level: number
+  actor_id: Id
+  actor_name: string
+  comment: string
+  at: string
+}
+
+export interface SharingRequest {
+  id: Id
+  code: string
+  applicant_id: Id
+  applicant_name: string
+  applicant_org_id: Id
+  applicant_org_name: string
+  consumer_id: Id
+  consumer_code: string
+  entry_id: Id
+  entry_code: string
+  entry_name: string
+  resource_id: Id
+  resource_name: string
+  fields: string[] | null
+  purpose: string
+  legal_basis: string
+  period_days: number
+  expected_daily: number
+  chain: RequestLevel[] | null
+  level: number
+  status: RequestStatus
+  grant_id: Id | null
+  valid_from: string | null
+  valid_to: string | null
+  created_at: string
+  updated_at: string
+  events?: SharingEvent[] | null
+}
+
+export interface ApplyInput {
+  resource_id: Id | null
+  consumer_id: Id | null
+  fields: string[]
+  purpose: string
+  legal_basis: string
+  period_days: number
+  expected_daily: number
+}
+
+export type Decision = 'approve' | 'reject' | 'return'
+
+export interface DecisionInput {
+  level: number
+  decision: Decision
+  comment: string
+}
+
+export interface RequestListParams extends ListParams {
+  status?: RequestStatus | ''
+}
+
+/** GET /sharing/consumer-options */
+export interface ConsumerOption {
+  id: Id
+  code: string
+  name: string
+  org_name: string
+}
+
+export type DemandStatus = 'registered' | 'centre_approved' | 'owner_reviewed' | 'supplied' | 'accepted' | 'rejected'
+export const DEMAND_STATUSES: readonly DemandStatus[] = ['registered', 'centre_approved', 'owner_reviewed', 'supplied', 'accepted', 'rejected']
+export type DemandAction = 'approve' | 'reject' | 'review' | 'supply' | 'accept'
+
+export interface Demand {
+  id: Id
+  code: string
+  title: string
+  description: string
+  requester_id: Id
+  requester_name: string
+  requester_org_id: Id
+  requester_org_name: string
+  owner_org_id: Id
+  owner_org_name: string
+  status: DemandStatus
+  /** 责任人 named by the supplying department. */
+  responsible: string
+  entry_id: Id | null
+  created_at: string
+  updated_at: string
+  events?: SharingEvent[] | null
+}
+
+export interface DemandInput {
+  title: string
+  description: string
+  owner_org_id: Id | null
+}
+
+export interface DemandStepInput {
+  action: DemandAction
+  comment: string
+  responsible?: string
+  entry_id?: Id | null
+}
+
+export interface Notification {
+  id: Id
+  kind: string
+  title: string
+  link: string
+  created_at: string
+  read_at: string | null
+}
+
+/** GET /me/notifications */
+export interface NotificationPage {
+  items: Notification[] | null
+  total: number
+  unread: number
+  page: number
+  page_size: number
+}
