@@ -124,7 +124,7 @@ describe('data-source form logic', () => {
     const body = toSourceInput(f, kindOf('ftp'))
     expect(body.database).toBe('')
     expect(body.options).toEqual({ path: '/in', tls: 'true', passive: 'false' })
-    expect(body.pool).toEqual({ max_open: 10, max_idle: 2, lifetime_seconds: 1800 })
+    expect(body.pool).toEqual({ max_open: 10, max_idle: 10, lifetime_seconds: 1800 })
   })
 
   it('follows the kind: default port unless another was typed, FTP passive by default', () => {
@@ -331,7 +331,7 @@ describe('数据源 page', () => {
       username: 'ro',
       password: 's3cret',
       options: {},
-      pool: { max_open: 10, max_idle: 2, lifetime_seconds: 1800 },
+      pool: { max_open: 10, max_idle: 10, lifetime_seconds: 1800 },
       description: '',
     })
     w.unmount()
