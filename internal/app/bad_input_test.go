@@ -14,7 +14,7 @@ import (
 // code, and nothing is written.
 func TestBadInput(t *testing.T) {
 	testutil.ForEachDialect(t, func(t *testing.T, d testutil.Dialect) {
-		s := testutil.NewServer(t, d)
+		s := newTestServer(t, d)
 		sys := s.Admin(t, "sysadmin")
 		var roots []node
 		sys.Do("GET", "/api/v1/orgs/tree", nil).Want(t, 200, "").JSON(t, &roots)
@@ -100,7 +100,7 @@ func TestBadInput(t *testing.T) {
 // logout-all ends every session.
 func TestLockoutAndSessions(t *testing.T) {
 	testutil.ForEachDialect(t, func(t *testing.T, d testutil.Dialect) {
-		s := testutil.NewServer(t, d)
+		s := newTestServer(t, d)
 		sys := s.Admin(t, "sysadmin")
 		var roots []node
 		sys.Do("GET", "/api/v1/orgs/tree", nil).Want(t, 200, "").JSON(t, &roots)

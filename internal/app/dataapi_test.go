@@ -13,7 +13,7 @@ import (
 
 // reviewer makes a second system-side user holding the data-API pages and
 // the review button through a business role, logged in.
-func reviewer(t *testing.T, s *testutil.Server, sys *testutil.Client, username string) *testutil.Client {
+func reviewer(t *testing.T, s *testServer, sys *testutil.Client, username string) *testutil.Client {
 	t.Helper()
 	var roots, menus []node
 	sys.Do("GET", "/api/v1/orgs/tree", nil).Want(t, 200, "").JSON(t, &roots)

@@ -36,7 +36,7 @@ func person(t *testing.T, failing *atomic.Bool) *httptest.Server {
 }
 
 type gwFixture struct {
-	s        *testutil.Server
+	s        *testServer
 	sys, sec *testutil.Client
 	consumer int64
 	secret   string
@@ -48,7 +48,7 @@ func newGateway(t *testing.T, d testutil.Dialect) *gwFixture { return newGateway
 // newGatewayWith is newGateway with configuration changes.
 func newGatewayWith(t *testing.T, d testutil.Dialect, opts ...func(*config.Config)) *gwFixture {
 	opts = append([]func(*config.Config){func(c *config.Config) { c.BreakerOpen = 300 * time.Millisecond }}, opts...)
-	s := testutil.NewServer(t, d, opts...)
+	s := newTestServer(t, d, opts...)
 	f := &gwFixture{s: s, sys: s.Admin(t, "sysadmin"), sec: s.Admin(t, "secadmin")}
 	f.consumer = id(t, f.sys.Do("POST", "/api/v1/gateway/consumers", map[string]any{"code": "bank-a", "name": "某银行南通分行", "org_name": "某银行"}).Want(t, 201, ""))
 	var k struct {
@@ -409,7 +409,7 @@ func TestGatewayOnRedis(t *testing.T) {
 		}
 		t.Skip("NOTICE: XIETONG_TEST_REDIS not set")
 	}
-	s := testutil.NewServer(t, testutil.Dialects(t)[0], func(c *config.Config) {
+	s := newTestServer(t, testutil.Dialects(t)[0], func(c *config.Config) {
 		c.RedisURL = url
 		c.RedisPrefix = "xt-test-" + gm.Token(6) + ":" // a fresh database must not meet another run's counters
 	})

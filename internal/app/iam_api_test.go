@@ -37,7 +37,7 @@ func id(t *testing.T, r *testutil.Response) int64 {
 // that role's menus and may call only its routes.
 func TestManagerFlow(t *testing.T) {
 	testutil.ForEachDialect(t, func(t *testing.T, d testutil.Dialect) {
-		s := testutil.NewServer(t, d)
+		s := newTestServer(t, d)
 		sys := s.Admin(t, "sysadmin")
 		var roots []node
 		sys.Do("GET", "/api/v1/orgs/tree", nil).Want(t, 200, "").JSON(t, &roots)

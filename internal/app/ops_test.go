@@ -12,7 +12,7 @@ import (
 )
 
 func TestOperationsAndHeaders(t *testing.T) {
-	s := testutil.NewServer(t, testutil.Dialects(t)[0])
+	s := newTestServer(t, testutil.Dialects(t)[0])
 	c := s.Client(t)
 	c.Do("GET", "/healthz", nil).Want(t, 200, "")
 	r := c.Do("GET", "/readyz", nil).Want(t, 200, "")
@@ -59,7 +59,7 @@ func TestOperationsAndHeaders(t *testing.T) {
 
 func TestProfileAndExport(t *testing.T) {
 	testutil.ForEachDialect(t, func(t *testing.T, d testutil.Dialect) {
-		s := testutil.NewServer(t, d)
+		s := newTestServer(t, d)
 		sys := s.Admin(t, "sysadmin")
 		sys.Do("PUT", "/api/v1/me", map[string]string{"display_name": "系统管理员（信息中心）", "phone": "025-83270000", "email": "sys@hrss.example.cn"}).Want(t, 200, "")
 		sys.Do("PUT", "/api/v1/me", map[string]string{"display_name": "", "phone": "call me", "email": "x"}).Want(t, 422, "validation_failed")

@@ -13,7 +13,7 @@ import (
 // longer once the system is disabled. Built-in menus and resources are protected.
 func TestPortalIntegration(t *testing.T) {
 	testutil.ForEachDialect(t, func(t *testing.T, d testutil.Dialect) {
-		s := testutil.NewServer(t, d)
+		s := newTestServer(t, d)
 		sys := s.Admin(t, "sysadmin")
 		var roots []node
 		sys.Do("GET", "/api/v1/orgs/tree", nil).Want(t, 200, "").JSON(t, &roots)

@@ -27,7 +27,7 @@ func body(method string) any {
 // first password gets 403 password_change_required everywhere else.
 func TestEveryRouteIsGuarded(t *testing.T) {
 	testutil.ForEachDialect(t, func(t *testing.T, d testutil.Dialect) {
-		s := testutil.NewServer(t, d)
+		s := newTestServer(t, d)
 		sys := s.Admin(t, "sysadmin")
 		tree := sys.Do("GET", "/api/v1/orgs/tree", nil).Want(t, 200, "")
 		var orgs []struct{ ID int64 }
@@ -81,7 +81,7 @@ func TestEveryRouteIsGuarded(t *testing.T) {
 // do not overlap (三员分立).
 func TestEveryPermissionRouteHasAHolder(t *testing.T) {
 	d := testutil.Dialects(t)[0]
-	s := testutil.NewServer(t, d)
+	s := newTestServer(t, d)
 	holders := map[string][]string{}
 	for _, name := range []string{"sysadmin", "secadmin", "auditadmin"} {
 		c := s.Admin(t, name)
@@ -104,7 +104,7 @@ func TestEveryPermissionRouteHasAHolder(t *testing.T) {
 
 // TestOpenAPIMatchesRouter keeps /api/openapi.json in step with the route table.
 func TestOpenAPIMatchesRouter(t *testing.T) {
-	s := testutil.NewServer(t, testutil.Dialects(t)[0])
+	s := newTestServer(t, testutil.Dialects(t)[0])
 	var doc struct {
 		OpenAPI string                               `json:"openapi"`
 		Paths   map[string]map[string]map[string]any `json:"paths"`

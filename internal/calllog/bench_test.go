@@ -127,3 +127,30 @@ func BenchmarkIngestSetup(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkAppend: one call record encoded and written to the journal.
+func BenchmarkAppend(b *testing.B) {
+	j, err := OpenJournal(b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer j.Close()
+	r := benchRecord()
+	r.Path = "/gw/bench/person?with=\"quotes\"&中文"
+	b.ReportAllocs()
+	for b.Loop() {
+		if err := j.Append(r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkAppendRecord: the encoding alone.
+func BenchmarkAppendRecord(b *testing.B) {
+	r := benchRecord()
+	buf := make([]byte, 0, 1024)
+	b.ReportAllocs()
+	for b.Loop() {
+		buf = appendRecord(buf[:0], r)
+	}
+}

@@ -75,27 +75,38 @@ func (d *decoder) str() (s []byte, raw bool, ok bool) {
 	}
 	start := d.pos
 	ascii := true
-	for d.pos < len(d.b) {
-		c := d.b[d.pos]
+	for i, c := range d.b[start:] {
+		if !special[c] {
+			continue
+		}
 		switch {
 		case c == '"':
-			s = d.b[start:d.pos]
-			d.pos++
+			s = d.b[start : start+i]
+			d.pos = start + i + 1
 			if !ascii && !utf8.Valid(s) {
 				return nil, false, false
 			}
 			return s, true, true
 		case c == '\\':
+			d.pos = start + i
 			return d.escaped(start)
 		case c < 0x20:
 			return nil, false, false
-		case c >= utf8.RuneSelf:
+		default:
 			ascii = false
 		}
-		d.pos++
 	}
 	return nil, false, false
 }
+
+// special marks the bytes str must look at: the quote, the backslash,
+// control characters and non-ASCII bytes.
+var special = func() (t [256]bool) {
+	for c := range t {
+		t[c] = c == '"' || c == '\\' || c < 0x20 || c >= utf8.RuneSelf
+	}
+	return t
+}()
 
 func hexVal(b []byte) (rune, bool) {
 	var r rune

@@ -8,8 +8,8 @@ import (
 )
 
 // appendRecord writes r as the same JSON object json.Marshal would make of
-// it (the ingester reads it with json.Unmarshal), without reflection: this
-// runs once per gateway call.
+// it, without reflection: this runs once per gateway call. The ingester
+// reads it back with decodeRecord (json.Unmarshal semantics).
 func appendRecord(b []byte, r *Record) []byte {
 	b = append(b, `{"call_id":`...)
 	b = appendString(b, r.CallID)
@@ -60,31 +60,45 @@ func appendRecord(b []byte, r *Record) []byte {
 }
 
 // appendString quotes s as a JSON string: quotes, backslashes and control
-// characters escaped, invalid UTF-8 replaced (as encoding/json does).
+// characters escaped, invalid UTF-8 replaced (as encoding/json does). Runs
+// of bytes that need nothing are copied whole.
 func appendString(b []byte, s string) []byte {
 	const hex = "0123456789abcdef"
 	b = append(b, '"')
+	start := 0
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
+			if plain[c] {
+				i++
+				continue
+			}
+			b = append(b, s[start:i]...)
+			if c == '"' || c == '\\' {
 				b = append(b, '\\', c)
-			case c < 0x20 || c == '<' || c == '>' || c == '&':
+			} else {
 				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
-			default:
-				b = append(b, c)
 			}
 			i++
+			start = i
 			continue
 		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && size == 1 {
+			b = append(b, s[start:i]...)
 			b = append(b, `\ufffd`...)
-		} else {
-			b = append(b, s[i:i+size]...)
+			start = i + 1
 		}
 		i += size
 	}
+	b = append(b, s[start:]...)
 	return append(b, '"')
 }
+
+// plain marks the ASCII bytes appendString copies as they are.
+var plain = func() (t [utf8.RuneSelf]bool) {
+	for c := range t {
+		t[c] = c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&'
+	}
+	return t
+}()

@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"testing"
 	"time"
+	"unicode/utf8"
 )
 
 // TestAppendRecordMatchesJSON: the hand-written encoding reads back as the
@@ -84,4 +85,49 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add(appendRecord(nil, &r))
 	f.Add([]byte(`{"call_id":"\ud83d\ude00","status":-0,"at":"2026-11-23T08:00:00.5+08:00"}`))
 	f.Fuzz(func(t *testing.T, line []byte) { checkDecode(t, line) })
+}
+
+// refAppendString is appendString before it copied runs whole.
+func refAppendString(b []byte, s string) []byte {
+	const hex = "0123456789abcdef"
+	b = append(b, '"')
+	for i := 0; i < len(s); {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			switch {
+			case c == '"' || c == '\\':
+				b = append(b, '\\', c)
+			case c < 0x20 || c == '<' || c == '>' || c == '&':
+				b = append(b, '\\', 'u', '0', '0', hex[c>>4], hex[c&0xF])
+			default:
+				b = append(b, c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 {
+			b = append(b, `\ufffd`...)
+		} else {
+			b = append(b, s[i:i+size]...)
+		}
+		i += size
+	}
+	return append(b, '"')
+}
+
+func FuzzAppendString(f *testing.F) {
+	for _, s := range []string{"", "plain", "/gw/\"quote\\\x01<&>\xff中文", "\xe4\xb8", "a\u2028b\x7f"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		got, want := appendString([]byte("x"), s), refAppendString([]byte("x"), s)
+		if string(got) != string(want) {
+			t.Fatalf("%q: %s, want %s", s, got, want)
+		}
+		var back string
+		if err := json.Unmarshal(got[1:], &back); err != nil || utf8.ValidString(s) && back != s {
+			t.Fatalf("%q reads back as %q (%v)", s, back, err)
+		}
+	})
 }

@@ -76,6 +76,10 @@ func (in *Ingester) Run(ctx context.Context, every time.Duration) {
 			if _, err := in.Once(context.WithoutCancel(ctx)); err != nil {
 				in.log.Error("call log final ingest failed", "err", err)
 			}
+			in.mu.Lock()
+			in.closeFile()
+			in.known = false // a later Once reopens and rereads
+			in.mu.Unlock()
 			return
 		case <-t.C:
 		}
@@ -212,7 +216,7 @@ func (in *Ingester) segment(ctx context.Context, s int) (int, error) {
 // the rest, each prepared once.
 const (
 	rowsPerInsert = 1 << (insertSizes - 1)
-	insertSizes   = 8
+	insertSizes   = 7
 )
 
 const insertHead = `INSERT INTO gateway_calls (call_id, at, consumer_id, consumer_code, key_id, api_code, method, path, client_ip,
@@ -283,7 +287,9 @@ func (in *Ingester) store(ctx context.Context, recs []Record, seg int, pos int64
 		if err != nil {
 			return fmt.Errorf("calllog: insert: %w", err)
 		}
-		recs = recs[n:]
+		if recs = recs[n:]; len(recs) > 0 {
+			runtime.Gosched() // a statement takes a millisecond or two: let waiting calls have the core
+		}
 	}
 	if _, err = tx.StmtContext(ctx, in.setPos).ExecContext(ctx, posKey, strconv.Itoa(seg)+":"+strconv.FormatInt(pos, 10), db.Now()); err != nil {
 		return err

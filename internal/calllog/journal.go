@@ -45,8 +45,10 @@ type Journal struct {
 	f    *os.File
 	seg  int
 	size int64
-	buf  []byte
 }
+
+// lines are the buffers records are encoded in.
+var lines = sync.Pool{New: func() any { b := make([]byte, 0, 512); return &b }}
 
 // OpenJournal opens (or creates) the journal in dir, appending to the
 // newest segment.
@@ -100,10 +102,18 @@ func (j *Journal) open() error {
 // Append writes r as one line with a single write call: once it returns,
 // the record survives the process (the page cache belongs to the kernel).
 func (j *Journal) Append(r *Record) error {
+	// Encoded before taking the lock, in a pooled buffer: the lock covers
+	// the write alone.
+	bp := lines.Get().(*[]byte)
+	defer func() {
+		if cap(*bp) <= 64<<10 {
+			lines.Put(bp)
+		}
+	}()
+	*bp = append(appendRecord((*bp)[:0], r), '\n')
 	j.mu.Lock()
 	defer j.mu.Unlock()
-	j.buf = append(appendRecord(j.buf[:0], r), '\n')
-	n, err := j.f.Write(j.buf)
+	n, err := j.f.Write(*bp)
 	j.size += int64(n)
 	if err != nil {
 		return fmt.Errorf("calllog: append: %w", err)

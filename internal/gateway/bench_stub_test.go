@@ -15,6 +15,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/xietong/xietong/internal/calllog"
 	"github.com/xietong/xietong/internal/gm"
 	xt "github.com/xietong/xietong/sdk/go"
@@ -59,7 +61,7 @@ func benchGateway(tb testing.TB) *Gateway {
 		Platform: &PlatformKey{ID: "pk", Priv: priv},
 	}
 	g, err := New(context.Background(), Options{Load: func(context.Context) (*Snapshot, error) { return snap, nil }, State: NewMemoryState(),
-		Journal: j, Box: box, IndexKey: []byte("k"), Log: slog.New(slog.NewTextHandler(io.Discard, nil))})
+		Journal: j, Box: box, IndexKey: []byte("k"), Log: slog.New(slog.NewTextHandler(io.Discard, nil)), Metrics: prometheus.NewRegistry()})
 	if err != nil {
 		tb.Fatal(err)
 	}

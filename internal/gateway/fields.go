@@ -51,20 +51,10 @@ func Mask(cat, s string) string {
 // without allocating: the shaper's form of Mask.
 func appendMaskJSON(b []byte, cat string, s []byte) []byte {
 	b = append(b, '"')
-	n := utf8.RuneCount(s)
-	keepEnds := func(head, tail int) []byte {
-		if n <= head+tail {
-			return appendStars(b, n)
-		}
-		h := runeOffset(s, head)
-		t := runeOffset(s, n-tail)
-		b = appendJSONText(b, s[:h])
-		b = appendStars(b, n-head-tail)
-		return appendJSONText(b, s[t:])
-	}
+	n := runeCount(s)
 	switch cat {
 	case "phone":
-		b = keepEnds(3, 4)
+		b = appendKeepEnds(b, s, n, 3, 4)
 	case "name":
 		if n <= 1 {
 			b = append(b, '*')
@@ -73,7 +63,7 @@ func appendMaskJSON(b []byte, cat string, s []byte) []byte {
 			b = appendStars(b, n-1)
 		}
 	case "id_number", "bank_card":
-		b = keepEnds(6, 4)
+		b = appendKeepEnds(b, s, n, 6, 4)
 	case "address":
 		done := false
 		for _, mark := range addressMarks {
@@ -99,7 +89,33 @@ func appendMaskJSON(b []byte, cat string, s []byte) []byte {
 	return append(b, '"')
 }
 
+// appendKeepEnds is Mask's keepEnds: s of n runes with all but the first
+// head and the last tail runes starred.
+func appendKeepEnds(b, s []byte, n, head, tail int) []byte {
+	if n <= head+tail {
+		return appendStars(b, n)
+	}
+	b = appendJSONText(b, s[:runeOffset(s, head)])
+	b = appendStars(b, n-head-tail)
+	return appendJSONText(b, s[runeOffset(s, n-tail):])
+}
+
 var addressMarks = [][]byte{[]byte("区"), []byte("县"), []byte("旗")}
+
+// runeCount is utf8.RuneCount, which in Go 1.26 copies a non-ASCII tail
+// longer than 32 bytes into a new string to count it.
+func runeCount(s []byte) int {
+	n := 0
+	for i := 0; i < len(s); n++ {
+		if s[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		_, size := utf8.DecodeRune(s[i:])
+		i += size
+	}
+	return n
+}
 
 // runeOffset is the byte offset of rune k of s (an invalid byte is a rune,
 // as in []rune(s)).

@@ -13,6 +13,7 @@ import (
 	"net/netip"
 	"sort"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -52,6 +53,7 @@ type Gateway struct {
 	client   *http.Client
 	stages   []Stage
 	metrics  *metrics
+	macs     macs // HMAC-SM3 states per key, for answers
 }
 
 // MaxBodyBytes bounds a request body.
@@ -84,6 +86,7 @@ func (g *Gateway) Reload(ctx context.Context) error {
 		return fmt.Errorf("gateway: load configuration: %w", err)
 	}
 	g.snap.Store(s)
+	g.macs.m.Clear() // keys may have been revoked or changed
 	return nil
 }
 
@@ -157,13 +160,16 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, start: g.o.Now(), snap: g.snap.Load()}
 	c.ipText = httpx.ClientIP(r, g.o.TrustedProxies)
 	c.ip, _ = netip.ParseAddr(c.ipText)
-	c.rec = calllog.Record{CallID: gm.Token(12), At: c.start.UTC(), Method: r.Method, Path: r.URL.Path, ClientIP: c.ipText}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	if err != nil {
-		g.refuse(w, c, deny(http.StatusRequestEntityTooLarge, "gw_bad_request", "请求体过大", "The body is too large"))
-		return
+	c.rec = calllog.Record{CallID: token(12), At: c.start.UTC(), Method: r.Method, Path: r.URL.Path, ClientIP: c.ipText}
+	if r.Body != nil && r.Body != http.NoBody {
+		body, err := readBody(nil, http.MaxBytesReader(w, r.Body, MaxBodyBytes), r.ContentLength, MaxBodyBytes+1)
+		if err != nil {
+			g.refuse(w, c, deny(http.StatusRequestEntityTooLarge, "gw_bad_request", "请求体过大", "The body is too large"))
+			return
+		}
+		c.body = body
 	}
-	c.body = body
+	body := c.body
 	c.rec.BytesIn = int64(len(body))
 	for _, s := range g.stages {
 		if d := s.Check(c); d != nil {
@@ -198,39 +204,49 @@ func (g *Gateway) refuse(w http.ResponseWriter, c *call, d *Denial) {
 // respond signs (when the key is known), encrypts (sealed), logs the call
 // durably, then writes.
 func (g *Gateway) respond(w http.ResponseWriter, c *call, status int, contentType string, body []byte, sealed bool) {
-	h := w.Header()
-	h.Set("X-XT-Call-Id", c.rec.CallID)
+	hv := headerValues{h: w.Header(), vals: make([]string, 0, 12)}
+	hv.set(hCallID, c.rec.CallID)
 	enc := ""
 	if sealed {
 		enc = c.encHeader
-		h.Set(xt.HeaderEncryption, enc)
+		hv.set(hEncryption, enc)
 		if contentType != "" {
-			h.Set(xt.HeaderContentType, contentType)
+			hv.set(hXTContentType, contentType)
 		}
 		contentType = "text/plain; charset=utf-8"
 	}
-	h.Set("Content-Type", contentType)
-	h.Set("Cache-Control", "no-store")
-	h.Set("X-Content-Type-Options", "nosniff")
+	hv.set(hContentType, contentType)
+	hv.set(hCacheControl, "no-store")
+	hv.set(hNoSniff, "nosniff")
 	if c.key != nil {
-		ts := strconv.FormatInt(g.o.Now().Unix(), 10)
-		nonce := gm.Token(16)
-		msg := xt.Response{Status: status, RequestNonce: c.nonce, Timestamp: ts, Nonce: nonce, Encryption: enc, Body: body}.StringToSign()
+		// The timestamp, the nonce and the signature share one string.
+		var buf [192]byte
+		b := strconv.AppendInt(buf[:0], g.o.Now().Unix(), 10)
+		tsEnd := len(b)
+		b = appendToken(b, 16)
+		nonceEnd := len(b)
+		sg := signers.Get().(*signer)
+		msg := sg.responseString(status, c.nonce, b[:tsEnd], b[tsEnd:nonceEnd], enc, body)
 		var sig []byte
 		var err error
 		if c.key.Kind == KindHMAC {
-			sig = xt.HMACSign(c.key.Secret, msg)
-			h.Set(xt.HeaderSignatureMethod, xt.MethodHMAC)
+			sig = g.macs.sign(c.key, msg, sg.mac[:0])
+			hv.set(hSignatureMethod, xt.MethodHMAC)
 		} else {
-			sig, err = xt.SM2Sign(c.snap.Platform.Priv, msg)
-			h.Set(xt.HeaderSignatureMethod, xt.MethodSM2)
-			h.Set(xt.HeaderPlatformKeyID, c.snap.Platform.ID)
+			sig, err = xt.SM2Sign(c.snap.Platform.Priv, string(msg))
+			hv.set(hSignatureMethod, xt.MethodSM2)
+			hv.set(hPlatformKeyID, c.snap.Platform.ID)
 		}
 		if err == nil {
-			h.Set(xt.HeaderTimestamp, ts)
-			h.Set(xt.HeaderNonce, nonce)
-			h.Set(xt.HeaderRequestNonce, c.nonce)
-			h.Set(xt.HeaderSignature, base64.StdEncoding.EncodeToString(sig))
+			b = base64.StdEncoding.AppendEncode(b, sig)
+		}
+		signers.Put(sg)
+		if err == nil {
+			vals := string(b)
+			hv.set(hTimestamp, vals[:tsEnd])
+			hv.set(hNonce, vals[tsEnd:nonceEnd])
+			hv.set(hRequestNonce, c.nonce)
+			hv.set(hSignature, vals[nonceEnd:])
 		}
 	}
 	c.rec.Status = status
@@ -323,9 +339,12 @@ func (g *Gateway) forward(w http.ResponseWriter, c *call) {
 	}
 	var res *http.Response
 	var body []byte
+	var raw *[]byte // pooled buffer holding body, if any
+	defer func() { putBody(raw) }()
 	started := time.Now()
 	for i := 0; i < attempts; i++ {
-		res, body, err = g.send(c)
+		putBody(raw)
+		res, body, raw, err = g.send(c)
 		if err == nil && res.StatusCode < 500 {
 			break
 		}
@@ -357,11 +376,14 @@ func (g *Gateway) forward(w http.ResponseWriter, c *call) {
 		if sh == nil {
 			sh = NewShaper(c.api, c.grant)
 		}
-		shaped, n, err := sh.Shape(body)
+		out := getBody()
+		defer putBody(out)
+		shaped, n, err := sh.ShapeTo((*out)[:0], body)
 		if err != nil {
 			g.refuse(w, c, deny(http.StatusBadGateway, "gw_upstream_error", "上游返回的 JSON 无法解析", "The upstream's JSON cannot be parsed"))
 			return
 		}
+		*out = shaped[:0]
 		body, c.rec.Records = shaped, n
 	} else if res.StatusCode < 300 && len(c.api.Fields) > 0 {
 		// Classified fields cannot be masked in a body we cannot parse: refuse
@@ -375,47 +397,73 @@ func (g *Gateway) forward(w http.ResponseWriter, c *call) {
 			g.refuse(w, c, deny(http.StatusInternalServerError, "gw_internal", "加密失败", "Encryption failed"))
 			return
 		}
-		g.respond(w, c, res.StatusCode, ct, []byte(base64.StdEncoding.EncodeToString(sealed)), true)
+		enc := getBody()
+		defer putBody(enc)
+		*enc = base64.StdEncoding.AppendEncode((*enc)[:0], sealed)
+		g.respond(w, c, res.StatusCode, ct, *enc, true)
 		return
 	}
 	g.respond(w, c, res.StatusCode, ct, body, false)
 }
 
 func isJSON(ct string) bool {
-	return len(ct) >= 16 && ct[:16] == "application/json" || bytes.Contains([]byte(ct), []byte("+json"))
+	return len(ct) >= 16 && ct[:16] == "application/json" || strings.Contains(ct, "+json")
 }
 
-func (g *Gateway) send(c *call) (*http.Response, []byte, error) {
+// send calls the upstream once. The answer's body is in a pooled buffer
+// (raw, nil for a backend's answer), to be given back once written.
+func (g *Gateway) send(c *call) (res *http.Response, body []byte, raw *[]byte, err error) {
 	ctx, cancel := context.WithTimeout(c.r.Context(), c.api.Timeout)
 	defer cancel()
 	if b := c.api.Backend; b != nil {
 		out := b.Serve(ctx, BackendRequest{Method: c.api.Method, Query: c.query, Body: c.plain, ContentType: c.plainType,
 			Consumer: c.key.Consumer.Code, CallID: c.rec.CallID})
 		c.rec.Code = out.Code
-		return &http.Response{StatusCode: out.Status, Header: http.Header{"Content-Type": {out.ContentType}}}, out.Body, nil
+		return &http.Response{StatusCode: out.Status, Header: http.Header{"Content-Type": {out.ContentType}}}, out.Body, nil, nil
 	}
 	u := *c.api.Upstream
 	u.RawQuery = c.query
-	req, err := http.NewRequestWithContext(ctx, c.api.Method, u.String(), bytes.NewReader(c.plain))
-	if err != nil {
-		return nil, nil, err
-	}
+	var rb io.Reader
 	if len(c.plain) > 0 {
-		req.Header.Set("Content-Type", c.plainType)
+		rb = bytes.NewReader(c.plain)
 	}
-	req.Header.Set("Accept", "application/json")
-	req.Header.Set("X-XT-Consumer", c.key.Consumer.Code)
-	req.Header.Set("X-Request-Id", c.rec.CallID)
-	res, err := g.client.Do(req)
+	// An empty URL and the upstream's URL set directly: the same request as
+	// http.NewRequestWithContext(ctx, method, u.String(), body) without
+	// printing and parsing the URL again.
+	req, err := http.NewRequestWithContext(ctx, c.api.Method, "", rb)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, nil, err
+	}
+	u.Host = strings.TrimSuffix(u.Host, ":") // as NewRequest does (removeEmptyPort)
+	req.URL, req.Host = &u, u.Host
+	// Canonical keys, one backing array for the values.
+	vals := make([]string, 4)
+	vals[0], vals[1], vals[2] = "application/json", c.key.Consumer.Code, c.rec.CallID
+	req.Header["Accept"] = vals[0:1:1]
+	req.Header["X-Xt-Consumer"] = vals[1:2:2]
+	req.Header["X-Request-Id"] = vals[2:3:3]
+	if len(c.plain) > 0 {
+		vals[3] = c.plainType
+		req.Header["Content-Type"] = vals[3:4:4]
+	}
+	// The transport directly: the client would only add redirect handling
+	// (which the gateway switches off) and copies of the headers and URL.
+	rt := g.client.Transport
+	if rt == nil {
+		rt = http.DefaultTransport
+	}
+	res, err = rt.RoundTrip(req)
+	if err != nil {
+		return nil, nil, nil, err
 	}
 	defer res.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(res.Body, 64<<20))
+	raw = getBody()
+	*raw, err = readBody((*raw)[:0], res.Body, res.ContentLength, 64<<20)
 	if err != nil {
-		return nil, nil, err
+		putBody(raw)
+		return nil, nil, nil, err
 	}
-	return res, body, nil
+	return res, *raw, raw, nil
 }
 
 // Status: GET /api/v1/gateway/status — breakers and configuration version.

@@ -2,6 +2,8 @@ package gateway
 
 import (
 	"strconv"
+	"sync"
+	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/sony/gobreaker/v2"
@@ -12,6 +14,23 @@ type metrics struct {
 	calls   *prometheus.CounterVec
 	latency *prometheus.HistogramVec
 	breaker *prometheus.GaugeVec
+
+	// series caches the children of calls and latency by label values, so
+	// a call looks them up in a plain map (no label hashing, validation,
+	// locks or allocations); the map is copied on the rare miss.
+	series atomic.Pointer[map[seriesKey]series]
+	mu     sync.Mutex // serialises misses
+}
+
+type seriesKey struct {
+	api    string
+	status int
+	code   string
+}
+
+type series struct {
+	calls   prometheus.Counter
+	latency prometheus.Observer
 }
 
 func newMetrics(reg prometheus.Registerer) *metrics {
@@ -34,14 +53,48 @@ func (m *metrics) observe(c *call) {
 	if m == nil {
 		return
 	}
-	m.calls.WithLabelValues(c.rec.APICode, strconv.Itoa(c.rec.Status), c.rec.Code).Inc()
-	m.latency.WithLabelValues(c.rec.APICode).Observe(float64(c.rec.LatencyUS) / 1e6)
+	k := seriesKey{c.rec.APICode, c.rec.Status, c.rec.Code}
+	s, ok := series{}, false
+	if cur := m.series.Load(); cur != nil {
+		s, ok = (*cur)[k]
+	}
+	if !ok {
+		s = m.add(k)
+	}
+	s.calls.Inc()
+	s.latency.Observe(float64(c.rec.LatencyUS) / 1e6)
+}
+
+func (m *metrics) add(k seriesKey) series {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	old := map[seriesKey]series{}
+	if cur := m.series.Load(); cur != nil {
+		old = *cur
+	}
+	if s, ok := old[k]; ok {
+		return s
+	}
+	s := series{calls: m.calls.WithLabelValues(k.api, strconv.Itoa(k.status), k.code), latency: m.latency.WithLabelValues(k.api)}
+	next := make(map[seriesKey]series, len(old)+1)
+	for kk, v := range old {
+		next[kk] = v
+	}
+	next[k] = s
+	m.series.Store(&next)
+	return s
 }
 
 func (m *metrics) breakerState(upstream string, s gobreaker.State) {
 	if m == nil {
 		return
 	}
-	v := map[gobreaker.State]float64{gobreaker.StateClosed: 0, gobreaker.StateHalfOpen: 1, gobreaker.StateOpen: 2}[s]
+	v := 0.0
+	switch s {
+	case gobreaker.StateHalfOpen:
+		v = 1
+	case gobreaker.StateOpen:
+		v = 2
+	}
 	m.breaker.WithLabelValues(upstream).Set(v)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"strings"
+	"sync"
 	"unicode/utf16"
 	"unicode/utf8"
 )
@@ -58,7 +59,10 @@ func (s *Shaper) Shape(body []byte) ([]byte, int, error) {
 
 // ShapeTo is Shape appending to dst (which must not overlap body).
 func (s *Shaper) ShapeTo(dst, body []byte) ([]byte, int, error) {
-	w := walker{in: body, out: dst, s: s, records: -1, path: make([]byte, 0, 64)}
+	w := walkers.Get().(*walker)
+	defer walkers.Put(w)
+	*w = walker{in: body, out: dst, s: s, records: -1, path: w.path[:0], tmp: w.tmp[:0]}
+	defer func() { w.in, w.out, w.s = nil, nil, nil }()
 	w.ws()
 	if err := w.value(s.all); err != nil {
 		return nil, 0, err
@@ -72,6 +76,9 @@ func (s *Shaper) ShapeTo(dst, body []byte) ([]byte, int, error) {
 	}
 	return w.out, w.records, nil
 }
+
+// walkers keep their path and unescape buffers from call to call.
+var walkers = sync.Pool{New: func() any { return &walker{path: make([]byte, 0, 64)} }}
 
 type walker struct {
 	in      []byte
@@ -176,14 +183,17 @@ func (w *walker) unquote(raw []byte) ([]byte, bool) {
 		return nil, false
 	}
 	s := raw[1 : len(raw)-1]
-	clean := true
+	clean, ascii := true, true
 	for _, c := range s {
-		if c < 0x20 || c == '\\' || c == '"' || c >= utf8.RuneSelf {
+		if c < 0x20 || c == '\\' || c == '"' {
 			clean = false
 			break
 		}
+		if c >= utf8.RuneSelf {
+			ascii = false
+		}
 	}
-	if clean {
+	if clean && (ascii || utf8.Valid(s)) {
 		return s, true
 	}
 	t := w.tmp[:0]
