@@ -3,7 +3,6 @@ package catalog
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/xietong/xietong/internal/httpx"
 )
@@ -14,27 +13,15 @@ type Handler struct{ svc *Service }
 // NewHandler returns the handler.
 func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 
-func queryInt(r *http.Request, name string) (int64, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return 0, httpx.Invalid(httpx.FieldError{Field: name, Code: "format"})
-	}
-	return n, nil
-}
-
 // filters reads the list filters shared by the catalogue and the portal.
 func filters(r *http.Request) (Query, int64, error) {
 	q := Query{Status: r.URL.Query().Get("status"), ShareAttr: r.URL.Query().Get("share_attr"), Kind: r.URL.Query().Get("kind"),
 		Newest: r.URL.Query().Get("sort") == "newest"}
 	var err error
-	if q.OrgID, err = queryInt(r, "org_id"); err != nil {
+	if q.OrgID, err = httpx.QueryID(r, "org_id"); err != nil {
 		return q, 0, err
 	}
-	cat, err := queryInt(r, "category_id")
+	cat, err := httpx.QueryID(r, "category_id")
 	return q, cat, err
 }
 

@@ -93,6 +93,7 @@ func (rt *Runtime) Attach(ctx context.Context, snap *gateway.Snapshot) error {
 	if err != nil {
 		return err
 	}
+	pools := map[int64]*pool{} // one source read and pool check per source per reload
 	byCode := map[string]*Version{}
 	for _, v := range published {
 		byCode[v.APICode] = v
@@ -112,7 +113,12 @@ func (rt *Runtime) Attach(ctx context.Context, snap *gateway.Snapshot) error {
 			api.Backend = unavailable{}
 			continue
 		}
-		p, err := rt.pool(ctx, v.SourceID)
+		p, ok := pools[v.SourceID]
+		if !ok {
+			if p, err = rt.pool(ctx, v.SourceID); err == nil {
+				pools[v.SourceID] = p
+			}
+		}
 		if err != nil {
 			rt.log.Error("dataapi: data source cannot be opened", "api", v.APICode, "err", err)
 			api.Backend = unavailable{}

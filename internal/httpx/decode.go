@@ -120,3 +120,17 @@ func NewList[T any](items []T, total int, p Page) List[T] {
 	}
 	return List[T]{Items: items, Total: total, Page: p.Page, PageSize: p.PageSize}
 }
+
+// QueryID reads an optional non-negative integer query parameter (0 when
+// absent); anything else is a 422 naming the parameter.
+func QueryID(r *http.Request, name string) (int64, error) {
+	v := r.URL.Query().Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, Invalid(FieldError{Field: name, Code: "format"})
+	}
+	return n, nil
+}

@@ -71,12 +71,8 @@ func me(ctx context.Context) *iam.Principal {
 	return nil
 }
 
-// Apply submits a request for a mounted API resource of a published entry.
-func (s *Service) Apply(ctx context.Context, _ int64, in ApplyInput) (*Request, error) {
-	p := me(ctx)
-	if p == nil {
-		return nil, httpx.ErrUnauthenticated
-	}
+// checkApply validates what an applicant fills in (apply and resubmit alike).
+func checkApply(in ApplyInput) error {
 	var c httpx.Checker
 	c.Text("purpose", in.Purpose, true, 1000)
 	c.Text("legal_basis", in.LegalBasis, true, 500)
@@ -89,7 +85,16 @@ func (s *Service) Apply(ctx context.Context, _ int64, in ApplyInput) (*Request, 
 	if len(in.Fields) == 0 || len(in.Fields) > 300 {
 		c.Add("fields", "required", "one or more fields of the entry")
 	}
-	if err := c.Err(); err != nil {
+	return c.Err()
+}
+
+// Apply submits a request for a mounted API resource of a published entry.
+func (s *Service) Apply(ctx context.Context, _ int64, in ApplyInput) (*Request, error) {
+	p := me(ctx)
+	if p == nil {
+		return nil, httpx.ErrUnauthenticated
+	}
+	if err := checkApply(in); err != nil {
 		return nil, err
 	}
 	res, err := s.catalog.Resource(ctx, in.ResourceID)
@@ -407,14 +412,7 @@ func (s *Service) Resubmit(ctx context.Context, id int64, in ApplyInput) (*Reque
 	if in.ConsumerID == 0 {
 		in.ConsumerID = r.ConsumerID
 	}
-	// Validate as a new application would be, without creating one.
-	var c httpx.Checker
-	c.Text("purpose", in.Purpose, true, 1000)
-	c.Text("legal_basis", in.LegalBasis, true, 500)
-	if in.PeriodDays < 1 || in.PeriodDays > 1095 || len(in.Fields) == 0 {
-		c.Add("period_days", "range", "1–1095, with fields")
-	}
-	if err := c.Err(); err != nil {
+	if err := checkApply(in); err != nil {
 		return nil, err
 	}
 	entry, err := s.catalog.Published(ctx, r.EntryID)

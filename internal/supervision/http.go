@@ -62,18 +62,6 @@ type Handler struct{ svc *Service }
 // NewHandler returns the handler.
 func NewHandler(svc *Service) *Handler { return &Handler{svc: svc} }
 
-func queryInt(r *http.Request, name string) (int64, error) {
-	v := r.URL.Query().Get(name)
-	if v == "" {
-		return 0, nil
-	}
-	n, err := strconv.ParseInt(v, 10, 64)
-	if err != nil || n < 0 {
-		return 0, httpx.Invalid(httpx.FieldError{Field: name, Code: "format"})
-	}
-	return n, nil
-}
-
 // warningFilters reads the warning list filters.
 func warningFilters(r *http.Request) (Query, error) {
 	v := r.URL.Query()
@@ -90,10 +78,10 @@ func warningFilters(r *http.Request) (Query, error) {
 		return q, err
 	}
 	var err error
-	if q.AgencyID, err = queryInt(r, "agency_id"); err != nil {
+	if q.AgencyID, err = httpx.QueryID(r, "agency_id"); err != nil {
 		return q, err
 	}
-	q.RunID, err = queryInt(r, "run_id")
+	q.RunID, err = httpx.QueryID(r, "run_id")
 	return q, err
 }
 
@@ -243,7 +231,7 @@ func (h *Handler) DeleteGroup(w http.ResponseWriter, r *http.Request) error {
 
 // Runs: GET /api/v1/supervision/runs?group_id=&status= — the run history.
 func (h *Handler) Runs(w http.ResponseWriter, r *http.Request) error {
-	group, err := queryInt(r, "group_id")
+	group, err := httpx.QueryID(r, "group_id")
 	if err != nil {
 		return err
 	}
