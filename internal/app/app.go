@@ -103,7 +103,8 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	a.DataAPIs = dataapi.NewService(d, daStore, a.Audit, a.Sources, a.Consumers, runtime, calllog.NewReader(d))
 	a.Sources.SetHooks(datasource.Hooks{UsedBy: a.DataAPIs.UsedBy, Changed: a.Consumers.BumpVersion})
 	a.Catalog = catalog.NewService(d, catalog.NewStore(d), a.Audit, a.IAM, a.Consumers, calllog.NewReader(d), cfg.CentreOrg)
-	a.Sharing = sharing.NewService(d, sharing.NewStore(d), a.Audit, a.IAM, a.Catalog, a.Consumers)
+	shareStore := sharing.NewStore(d)
+	a.Sharing = sharing.NewService(d, shareStore, a.Audit, a.IAM, a.Catalog, a.Consumers)
 	if a.Warehouse, err = warehouse.OpenDuckDB(warehouse.DefaultDuckDBFile(cfg.DataDir)); err != nil {
 		return fail(fmt.Errorf("app: open the warehouse: %w", err))
 	}
@@ -112,6 +113,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 		return fail(err)
 	}
 	a.Supervision = supervision.NewService(d, supervision.NewStore(d), a.Audit, a.IAM, a.Warehouse, filepath.Join(cfg.DataDir, "supervision-files"))
+	a.Supervision.SetNotifier(shareStore) // dispatches reach the agency's notification bell
 	a.closeFns = append(a.closeFns, a.Supervision.Shutdown)
 	// The gateway's snapshot: the consumers' configuration, with the data
 	// APIs' backends attached.

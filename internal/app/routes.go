@@ -231,6 +231,7 @@ func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handl
 		{Method: "GET", Path: "/api/v1/supervision/warnings/export", Access: X, Menu: "supervision.warnings", Name: "导出预警", Summary: "Export warnings (.xlsx, audited)", Handler: sv.ExportWarnings},
 		{Method: "GET", Path: "/api/v1/supervision/warnings/{id}", Access: X, Menu: "supervision.warnings", Name: "查看预警", Summary: "One warning with its events and files", Handler: sv.GetWarning},
 		{Method: "GET", Path: "/api/v1/supervision/files/{id}", Access: X, Menu: "supervision.warnings", Name: "查看核查材料", Summary: "An evidence file", Handler: sv.File},
+		{Method: "GET", Path: "/api/v1/supervision/agency-options", Access: X, Menu: "supervision.warnings.dispatch", Name: "核查机构选项", Summary: "Organisations a warning can go to, its region's first", Handler: sv.AgencyOptions},
 		{Method: "POST", Path: "/api/v1/supervision/warnings/{id}/dispatch", Access: X, Menu: "supervision.warnings.dispatch", Name: "派发预警", Summary: "Dispatch a warning to an agency with a deadline", Handler: sv.Dispatch},
 		{Method: "POST", Path: "/api/v1/supervision/warnings/{id}/review", Access: X, Menu: "supervision.warnings.review", Name: "审核核查结果", Summary: "Review a verification (pass or send back)", Handler: sv.Review},
 		{Method: "POST", Path: "/api/v1/supervision/warnings/{id}/feedback", Access: X, Menu: "supervision.warnings.feedback", Name: "监管反馈", Summary: "Close or send back a reviewed warning", Handler: sv.Feedback},

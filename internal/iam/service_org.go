@@ -203,3 +203,10 @@ func (s *Service) OrgName(ctx context.Context, id int64) string {
 	}
 	return o.Name
 }
+
+// AllOrgs lists every organisation, unscoped: for features that address
+// organisations as such (the agency a supervision warning goes to, the
+// region names of statistics), not for managing them.
+func (s *Service) AllOrgs(ctx context.Context) ([]*Org, error) {
+	return s.store.Orgs(ctx)
+}

@@ -38,7 +38,7 @@ type Rule struct {
 	Insurance   string  `json:"insurance"` // 险种 AAE140, "" when it spans several
 	Scope       string  `json:"scope"`
 	Description string  `json:"description"`
-	LegalBasis  string  `json:"legalBasis"`
+	LegalBasis  string  `json:"legal_basis"`
 	SQL         string  `json:"sql"` // template; returns the hit columns (see Hit)
 	Params      []Param `json:"params"`
 	Severity    string  `json:"severity"`
@@ -61,9 +61,9 @@ var HitColumns = []string{"rule_code", "subject", "subject_name", "region", "ins
 
 // Hit is one suspicious point (疑点) found by a rule.
 type Hit struct {
-	RuleCode    string  `json:"ruleCode"`
+	RuleCode    string  `json:"rule_code"`
 	Subject     string  `json:"subject"` // 公民身份号码 or 统一社会信用代码
-	SubjectName string  `json:"subjectName"`
+	SubjectName string  `json:"subject_name"`
 	Region      string  `json:"region"` // county code AAB301
 	Insurance   string  `json:"insurance"`
 	Period      string  `json:"period"` // YYYYMM, or the rule's stable key

@@ -26,6 +26,7 @@ package supervision
 //	GET    /warnings/export (same filters, .xlsx)  ExportWarnings  supervision.warnings
 //	GET    /warnings/{id}                          GetWarning      supervision.warnings
 //	GET    /files/{id}                             File            supervision.warnings
+//	GET    /agency-options?region=&q=              AgencyOptions   supervision.warnings.dispatch
 //	POST   /warnings/{id}/dispatch                 Dispatch        supervision.warnings.dispatch
 //	POST   /warnings/{id}/review                   Review          supervision.warnings.review
 //	POST   /warnings/{id}/feedback                 Feedback        supervision.warnings.feedback
@@ -51,6 +52,7 @@ import (
 	"net/http"
 	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/xietong/xietong/internal/httpx"
@@ -411,6 +413,18 @@ func (h *Handler) Upload(w http.ResponseWriter, r *http.Request) error {
 		httpx.WriteJSON(w, http.StatusCreated, f)
 		return nil
 	}
+}
+
+// AgencyOptions: GET /api/v1/supervision/agency-options?region=&q= — the
+// organisations a warning can be dispatched to, the region's own first.
+func (h *Handler) AgencyOptions(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	opts, err := h.svc.AgencyOptions(r.Context(), v.Get("region"), strings.TrimSpace(v.Get("q")))
+	if err != nil {
+		return err
+	}
+	httpx.WriteJSON(w, http.StatusOK, opts)
+	return nil
 }
 
 // ---- statistics ----

@@ -281,6 +281,7 @@ type Query struct {
 // Stat is one row of the statistics (统计) at a region level.
 type Stat struct {
 	Region          string  `json:"region"`
+	Name            string  `json:"name"` // the organisation of that region and level, if any
 	Found           int     `json:"found"`
 	Verified        int     `json:"verified"`
 	Rectified       int     `json:"rectified"`

@@ -35,6 +35,8 @@ type Service struct {
 	now     func() time.Time
 	// orgOf is the acting user's organisation (the principal's, by default).
 	orgOf func(ctx context.Context) (int64, bool)
+	// notifier tells agency users of work (nil: no notifications).
+	notifier Notifier
 
 	mu      sync.Mutex
 	running map[int64]*active // run id → its cancel

@@ -40,6 +40,13 @@ func (s *Service) Stats(ctx context.Context, q StatsQuery) ([]*Stat, error) {
 	if rows == nil {
 		rows = []*Stat{}
 	}
+	names, err := s.regionNames(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range rows {
+		r.Name = names[r.Region]
+	}
 	return rows, nil
 }
 
@@ -98,9 +105,9 @@ func (s *Service) ExportStats(ctx context.Context, q StatsQuery) ([]byte, error)
 	t := Total(rows)
 	var out [][]any
 	for _, r := range append(rows, &t) {
-		out = append(out, []any{r.Region, r.Found, r.Verified, r.Rectified, r.AmountInvolved, r.AmountRecovered})
+		out = append(out, []any{r.Region, r.Name, r.Found, r.Verified, r.Rectified, r.AmountInvolved, r.AmountRecovered})
 	}
-	b, err := sheet([]string{"区划 region", "发现 found", "已核查 verified", "已整改 rectified", "涉及金额 amount involved", "追回金额 amount recovered"}, out)
+	b, err := sheet([]string{"区划 region", "名称 name", "发现 found", "已核查 verified", "已整改 rectified", "涉及金额 amount involved", "追回金额 amount recovered"}, out)
 	if err != nil {
 		return nil, err
 	}

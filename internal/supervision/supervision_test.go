@@ -479,6 +479,16 @@ func TestStatisticsAndExport(t *testing.T) {
 	testutil.ForEachDialect(t, func(t *testing.T, d testutil.Dialect) {
 		f := newFixture(t, d, nil)
 		ctx := context.Background()
+		// Organisations of each level name their regions in the statistics;
+		// a department with a region code does not.
+		for _, o := range [][3]string{{"gz", "贵州省社保局", "province:520000"}, {"gy", "贵阳市社保局", "city:520100"}, {"yy", "云岩区社保局", "county:520102"},
+			{"yyd", "云岩区社保局办公室", "department:520102"}} {
+			kind, region, _ := strings.Cut(o[2], ":")
+			if _, err := f.d.Exec(ctx, "INSERT INTO orgs (code, name, kind, region_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)",
+				o[0], o[1], kind, region, db.Now(), db.Now()); err != nil {
+				t.Fatal(err)
+			}
+		}
 		f.ingest(
 			hit("520102199001010001", "520102", "202401", 100, "a"), // 贵阳 云岩
 			hit("520102199001010002", "520102", "202402", 200, "b"),
@@ -502,22 +512,22 @@ func TestStatisticsAndExport(t *testing.T) {
 		}
 		prov := stats(StatsQuery{Level: "province"})
 		if fmt.Sprint(prov) != fmt.Sprint(map[string]Stat{
-			"52": {"52", 4, 3, 2, 150 + 200 + 300 + 400, 520.5},
-			"53": {"53", 1, 0, 0, 500, 0},
+			"52": {"52", "贵州省社保局", 4, 3, 2, 150 + 200 + 300 + 400, 520.5},
+			"53": {"53", "", 1, 0, 0, 500, 0},
 		}) {
 			t.Errorf("provinces %v", prov)
 		}
 		city := stats(StatsQuery{Level: "city", Region: "52"})
 		if fmt.Sprint(city) != fmt.Sprint(map[string]Stat{
-			"5201": {"5201", 3, 2, 1, 650, 120.5},
-			"5202": {"5202", 1, 1, 1, 400, 400},
+			"5201": {"5201", "贵阳市社保局", 3, 2, 1, 650, 120.5},
+			"5202": {"5202", "", 1, 1, 1, 400, 400},
 		}) {
 			t.Errorf("cities %v", city)
 		}
 		county := stats(StatsQuery{Level: "county", Region: "5201"})
 		if fmt.Sprint(county) != fmt.Sprint(map[string]Stat{
-			"520102": {"520102", 2, 1, 1, 350, 120.5},
-			"520103": {"520103", 1, 1, 0, 300, 0},
+			"520102": {"520102", "云岩区社保局", 2, 1, 1, 350, 120.5},
+			"520103": {"520103", "", 1, 1, 0, 300, 0},
 		}) {
 			t.Errorf("counties %v", county)
 		}
@@ -530,6 +540,18 @@ func TestStatisticsAndExport(t *testing.T) {
 		if p := stats(StatsQuery{Level: "province", Insurance: "110"}); p["52"].Found != 4 {
 			t.Errorf("insurance filter %v", p)
 		}
+		// Dispatch options: the county's own organisations first, then its city's, its province's, the rest.
+		opts := must[[]AgencyOption](t)(f.svc.AgencyOptions(ctx, "520102", ""))
+		var order []string
+		for _, o := range opts {
+			order = append(order, fmt.Sprintf("%s:%d", o.Name, o.Match))
+		}
+		if got := strings.Join(order, " "); got != "云岩区社保局:3 云岩区社保局办公室:3 贵阳市社保局:2 贵州省社保局:1 A县社保局:0 B县社保局:0" {
+			t.Errorf("agency options %s", got)
+		}
+		if opts := must[[]AgencyOption](t)(f.svc.AgencyOptions(ctx, "520102", "贵阳")); len(opts) != 1 || opts[0].Name != "贵阳市社保局" {
+			t.Errorf("agency options by name %v", opts)
+		}
 		_, err := f.svc.Stats(ctx, StatsQuery{Level: "street"})
 		wantErr(t, err, "validation_failed")
 
@@ -541,7 +563,7 @@ func TestStatisticsAndExport(t *testing.T) {
 		}
 		rows, _ := x.GetRows("Sheet1")
 		got := fmt.Sprint(rows[1:])
-		if got != "[[5201 3 2 1 650 120.5] [5202 1 1 1 400 400] [5301 1 0 0 500 0] [合计 5 3 2 1550 520.5]]" {
+		if got != "[[5201 贵阳市社保局 3 2 1 650 120.5] [5202  1 1 1 400 400] [5301  1 0 0 500 0] [合计  5 3 2 1550 520.5]]" {
 			t.Errorf("stats sheet %s", got)
 		}
 		b = must[[]byte](t)(f.svc.ExportWarnings(f.sup, Query{Region: "5201"}))

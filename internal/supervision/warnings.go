@@ -128,6 +128,11 @@ func (s *Service) step(ctx context.Context, w *Warning, before *Warning, action,
 		if err := s.store.AddEvent(ctx, w.ID, &Event{Action: action, FromStatus: from, ToStatus: to, ActorName: actorName(a), Comment: comment}, actorID(a)); err != nil {
 			return err
 		}
+		if to == StatusDispatched {
+			if err := s.notifyAgency(ctx, w, dispatchNotice(w, from)); err != nil {
+				return err
+			}
+		}
 		return s.audit.Record(ctx, audit.Event{Action: "supervision_warning." + action, TargetType: "supervision_warning", TargetID: strconv.FormatInt(w.ID, 10),
 			Before: audit.JSON(before), After: audit.JSON(w), Detail: comment})
 	})
@@ -138,6 +143,19 @@ func (s *Service) step(ctx context.Context, w *Warning, before *Warning, action,
 		return nil, err
 	}
 	return s.Warning(ctx, w.ID)
+}
+
+// dispatchNotice is the agency's notification of a dispatch or a send-back.
+func dispatchNotice(w *Warning, from string) string {
+	what := "预警 #" + strconv.FormatInt(w.ID, 10) + "（" + w.RuleName + "，" + w.SubjectName + "）"
+	deadline := ""
+	if w.Deadline != nil {
+		deadline = "，请于 " + w.Deadline.In(shanghai).Format("2006-01-02") + " 前核查"
+	}
+	if from == StatusNew {
+		return what + " 已派发" + deadline
+	}
+	return what + " 被退回重新核查" + deadline
 }
 
 func (s *Service) load(ctx context.Context, id int64, step string) (w, before *Warning, to string, err error) {
