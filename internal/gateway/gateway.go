@@ -53,7 +53,8 @@ type Gateway struct {
 	client   *http.Client
 	stages   []Stage
 	metrics  *metrics
-	macs     macs // HMAC-SM3 states per key, for answers
+	macs     macs     // HMAC-SM3 states per key: request signatures and answers
+	index    *indexer // the subject index of the call log
 }
 
 // MaxBodyBytes bounds a request body.
@@ -69,7 +70,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	}
 	g := &Gateway{o: o, client: &http.Client{Transport: &http.Transport{
 		MaxIdleConns: 512, MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: false,
-	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, index: newIndexer(o.IndexKey)}
 	if err := g.Reload(ctx); err != nil {
 		return nil, err
 	}

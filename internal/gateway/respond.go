@@ -35,6 +35,7 @@ const (
 	hNonce           = "X-Xt-Nonce"
 	hRequestNonce    = "X-Xt-Request-Nonce"
 	hSignature       = "X-Xt-Signature"
+	hKeyID           = "X-Xt-Key-Id"
 )
 
 // headerValues hands out one-element value slices from one backing array,

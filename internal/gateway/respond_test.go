@@ -17,7 +17,7 @@ func TestHeaderKeysAreCanonical(t *testing.T) {
 	for k, want := range map[string]string{"X-XT-Call-Id": hCallID, xt.HeaderEncryption: hEncryption, xt.HeaderContentType: hXTContentType,
 		"Content-Type": hContentType, "Cache-Control": hCacheControl, "X-Content-Type-Options": hNoSniff, xt.HeaderSignatureMethod: hSignatureMethod,
 		xt.HeaderPlatformKeyID: hPlatformKeyID, xt.HeaderTimestamp: hTimestamp, xt.HeaderNonce: hNonce, xt.HeaderRequestNonce: hRequestNonce,
-		xt.HeaderSignature: hSignature, "X-XT-Consumer": "X-Xt-Consumer", "X-Request-Id": "X-Request-Id", "Accept": "Accept"} {
+		xt.HeaderSignature: hSignature, xt.HeaderKeyID: hKeyID, "X-XT-Consumer": "X-Xt-Consumer", "X-Request-Id": "X-Request-Id", "Accept": "Accept"} {
 		if got := http.CanonicalHeaderKey(k); got != want {
 			t.Errorf("%s: canonical %s, used %s", k, got, want)
 		}

@@ -5,11 +5,16 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"hash"
+	"io"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/emmansun/gmsm/sm3"
 
 	"github.com/xietong/xietong/internal/gm"
 	"github.com/xietong/xietong/internal/ident"
@@ -50,10 +55,20 @@ func validNonce(s string) bool {
 // authenticate checks the headers, the timestamp, the key and the signature.
 type authenticate struct{ g *Gateway }
 
+// header is h.Get(key) for a key already in Go's canonical form (the h…
+// constants of respond.go): a direct map lookup that does not canonicalise
+// (and allocate) the name again on every call.
+func header(h http.Header, key string) string {
+	if v := h[key]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
 func (s authenticate) Check(c *call) *Denial {
 	h := c.r.Header
-	keyID, sigB64 := h.Get(xt.HeaderKeyID), h.Get(xt.HeaderSignature)
-	c.ts, c.nonce = h.Get(xt.HeaderTimestamp), h.Get(xt.HeaderNonce)
+	keyID, sigB64 := header(h, hKeyID), header(h, hSignature)
+	c.ts, c.nonce = header(h, hTimestamp), header(h, hNonce)
 	if keyID == "" || sigB64 == "" || c.ts == "" || !validNonce(c.nonce) {
 		c.nonce = "" // never echo an invalid nonce
 		return deny(http.StatusBadRequest, "gw_bad_request", "缺少或错误的签名请求头（X-XT-Key-Id、X-XT-Timestamp、X-XT-Nonce、X-XT-Signature）",
@@ -74,7 +89,7 @@ func (s authenticate) Check(c *call) *Denial {
 	if k.Revoked || !k.Consumer.Active || (!k.ExpiresAt.IsZero() && s.g.o.Now().After(k.ExpiresAt)) {
 		return deny(http.StatusUnauthorized, "gw_revoked_key", "密钥已吊销、已过期或接入方已停用", "The key is revoked or expired, or the consumer is disabled")
 	}
-	c.encHeader = h.Get(xt.HeaderEncryption)
+	c.encHeader = header(h, hEncryption)
 	sig, err := base64.StdEncoding.DecodeString(sigB64)
 	if err != nil {
 		return deny(http.StatusUnauthorized, "gw_bad_signature", "签名不是合法的 base64", "The signature is not valid base64")
@@ -87,7 +102,9 @@ func (s authenticate) Check(c *call) *Denial {
 	ok := false
 	switch k.Kind {
 	case KindHMAC:
-		ok = hmac.Equal(sig, xt.HMACSign(k.Secret, msg))
+		// The key's pooled HMAC state (the one that signs its answers).
+		var mac [32]byte
+		ok = hmac.Equal(sig, s.g.macs.sign(k, []byte(msg), mac[:0]))
 	case KindSM2:
 		ok = xt.SM2Verify(k.Public, msg, sig)
 	}
@@ -162,43 +179,46 @@ type decrypt struct{}
 
 func (decrypt) Check(c *call) *Denial {
 	c.query, c.plain = c.r.URL.RawQuery, c.body
-	c.plainType = c.r.Header.Get("Content-Type")
-	bad := deny(http.StatusBadRequest, "gw_bad_encryption", "加密参数或数据密钥无效", "The encrypted parameters or the data key are invalid")
+	c.plainType = header(c.r.Header, hContentType)
+	// Built only when refusing: most calls pass.
+	bad := func() *Denial {
+		return deny(http.StatusBadRequest, "gw_bad_encryption", "加密参数或数据密钥无效", "The encrypted parameters or the data key are invalid")
+	}
 	if c.encHeader != "" {
 		mode, dkID, err := xt.ParseEncryption(c.encHeader)
 		if err != nil {
-			return bad
+			return bad()
 		}
 		dk := c.snap.DataKeys[dkID]
 		if dk == nil || dk.ConsumerID != c.key.Consumer.ID || dk.Revoked || (!dk.ExpiresAt.IsZero() && time.Now().After(dk.ExpiresAt)) {
-			return bad
+			return bad()
 		}
 		c.mode, c.dataKey = mode, dk
 		aad := xt.RequestAAD(c.key.ID, c.ts, c.nonce)
 		if c.query != "" {
 			q, err := url.ParseQuery(c.query)
 			if err != nil || len(q) != 1 || q.Get(xt.EncryptedQueryParam) == "" {
-				return bad
+				return bad()
 			}
 			sealed, err := base64.RawURLEncoding.DecodeString(q.Get(xt.EncryptedQueryParam))
 			if err != nil {
-				return bad
+				return bad()
 			}
 			plain, err := xt.Open(mode, dk.Key, sealed, aad)
 			if err != nil {
-				return bad
+				return bad()
 			}
 			c.query = string(plain)
 		}
 		if len(c.body) > 0 {
 			sealed, err := base64.StdEncoding.DecodeString(string(c.body))
 			if err != nil {
-				return bad
+				return bad()
 			}
 			if c.plain, err = xt.Open(mode, dk.Key, sealed, aad); err != nil {
-				return bad
+				return bad()
 			}
-			c.plainType = c.r.Header.Get(xt.HeaderContentType)
+			c.plainType = header(c.r.Header, hXTContentType)
 			if c.plainType == "" {
 				c.plainType = "application/json"
 			}
@@ -302,7 +322,7 @@ func (g *Gateway) subject(c *call) {
 	if found == "" {
 		return
 	}
-	c.rec.SubjectIndex = SubjectIndex(g.o.IndexKey, found)
+	c.rec.SubjectIndex = g.index.of(found)
 	if sealed, err := g.o.Box.Seal([]byte(found), "subject:"+c.rec.CallID); err == nil {
 		c.rec.SubjectSealed = sealed
 	}
@@ -312,4 +332,25 @@ func (g *Gateway) subject(c *call) {
 // without storing it in the clear.
 func SubjectIndex(key []byte, subject string) string {
 	return hex.EncodeToString(gm.HMACSM3(key, []byte(strings.ToUpper(subject))))
+}
+
+// indexer computes SubjectIndex on the data plane with pooled HMAC states
+// (an HMAC-SM3 state costs five allocations to set up).
+type indexer struct{ pool sync.Pool }
+
+func newIndexer(key []byte) *indexer {
+	key = append([]byte(nil), key...)
+	return &indexer{pool: sync.Pool{New: func() any { return hmac.New(sm3.New, key) }}}
+}
+
+// of is SubjectIndex(key, subject) for a subject already in upper case.
+func (x *indexer) of(subject string) string {
+	h := x.pool.Get().(hash.Hash)
+	h.Reset()
+	io.WriteString(h, subject)
+	var sum [32]byte
+	var hx [64]byte
+	hex.Encode(hx[:], h.Sum(sum[:0]))
+	x.pool.Put(h)
+	return string(hx[:])
 }
