@@ -45,6 +45,11 @@ func (w *warehouseFlags) open(ctx context.Context, g *globalFlags) (*warehouse.E
 			path = warehouse.DefaultDuckDBFile(cfg.DataDir)
 		}
 		e, err := warehouse.OpenDuckDB(path)
+		if err != nil && strings.Contains(err.Error(), "Could not set lock") {
+			// DuckDB lets one process write the file: a running `xietong serve` holds it.
+			return nil, "", fmt.Errorf("the warehouse %s is open in another process (a running `xietong serve`?): stop it first, "+
+				"or load files in the console (基金监管 → 数据装载)\n(%w)", path, err)
+		}
 		return e, cfg.DataDir, err
 	}
 	if w.dsn == "" {

@@ -1,13 +1,11 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -50,7 +48,7 @@ type Gateway struct {
 	o        Options
 	snap     atomic.Pointer[Snapshot]
 	breakers sync.Map // upstream host → *breaker
-	client   *http.Client
+	upstream *upstreamClient
 	stages   []Stage
 	metrics  *metrics
 	macs     macs     // HMAC-SM3 states per key: request signatures and answers
@@ -68,9 +66,7 @@ func New(ctx context.Context, o Options) (*Gateway, error) {
 	if o.BreakerOpen == 0 {
 		o.BreakerOpen = 10 * time.Second
 	}
-	g := &Gateway{o: o, client: &http.Client{Transport: &http.Transport{
-		MaxIdleConns: 512, MaxIdleConnsPerHost: 256, IdleConnTimeout: 90 * time.Second, ForceAttemptHTTP2: false,
-	}, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}, index: newIndexer(o.IndexKey)}
+	g := &Gateway{o: o, upstream: newUpstreamClient(), index: newIndexer(o.IndexKey)}
 	if err := g.Reload(ctx); err != nil {
 		return nil, err
 	}
@@ -346,7 +342,7 @@ func (g *Gateway) forward(w http.ResponseWriter, c *call) {
 	for i := 0; i < attempts; i++ {
 		putBody(raw)
 		res, body, raw, err = g.send(c)
-		if err == nil && res.StatusCode < 500 {
+		if err == nil && res.StatusCode < 500 || errors.Is(err, errAnswerTooLarge) {
 			break
 		}
 	}
@@ -356,7 +352,13 @@ func (g *Gateway) forward(w http.ResponseWriter, c *call) {
 		done(errCallerGone)
 		g.refuse(w, c, deny(499, "gw_client_closed", "调用方已断开连接", "The caller closed the connection"))
 		return
-	case errors.Is(err, context.DeadlineExceeded):
+	case errors.Is(err, errAnswerTooLarge):
+		// As an answer that cannot be parsed: refused, but the upstream is
+		// up, so the breaker is not told of a failure.
+		done(nil)
+		g.refuse(w, c, deny(http.StatusBadGateway, "gw_upstream_error", "上游返回内容过大", "The upstream's answer is too large"))
+		return
+	case isTimeout(err):
 		done(errUpstream)
 		g.refuse(w, c, deny(http.StatusGatewayTimeout, "gw_upstream_timeout", "上游服务响应超时", "The upstream did not answer in time"))
 		return
@@ -414,57 +416,16 @@ func isJSON(ct string) bool {
 // send calls the upstream once. The answer's body is in a pooled buffer
 // (raw, nil for a backend's answer), to be given back once written.
 func (g *Gateway) send(c *call) (res *http.Response, body []byte, raw *[]byte, err error) {
-	ctx, cancel := context.WithTimeout(c.r.Context(), c.api.Timeout)
-	defer cancel()
 	if b := c.api.Backend; b != nil {
+		ctx, cancel := context.WithTimeout(c.r.Context(), c.api.Timeout)
+		defer cancel()
 		out := b.Serve(ctx, BackendRequest{Method: c.api.Method, Query: c.query, Body: c.plain, ContentType: c.plainType,
 			Consumer: c.key.Consumer.Code, CallID: c.rec.CallID})
 		c.rec.Code = out.Code
 		return &http.Response{StatusCode: out.Status, Header: http.Header{"Content-Type": {out.ContentType}}}, out.Body, nil, nil
 	}
-	u := *c.api.Upstream
-	u.RawQuery = c.query
-	var rb io.Reader
-	if len(c.plain) > 0 {
-		rb = bytes.NewReader(c.plain)
-	}
-	// An empty URL and the upstream's URL set directly: the same request as
-	// http.NewRequestWithContext(ctx, method, u.String(), body) without
-	// printing and parsing the URL again.
-	req, err := http.NewRequestWithContext(ctx, c.api.Method, "", rb)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	u.Host = strings.TrimSuffix(u.Host, ":") // as NewRequest does (removeEmptyPort)
-	req.URL, req.Host = &u, u.Host
-	// Canonical keys, one backing array for the values.
-	vals := make([]string, 4)
-	vals[0], vals[1], vals[2] = "application/json", c.key.Consumer.Code, c.rec.CallID
-	req.Header["Accept"] = vals[0:1:1]
-	req.Header["X-Xt-Consumer"] = vals[1:2:2]
-	req.Header["X-Request-Id"] = vals[2:3:3]
-	if len(c.plain) > 0 {
-		vals[3] = c.plainType
-		req.Header["Content-Type"] = vals[3:4:4]
-	}
-	// The transport directly: the client would only add redirect handling
-	// (which the gateway switches off) and copies of the headers and URL.
-	rt := g.client.Transport
-	if rt == nil {
-		rt = http.DefaultTransport
-	}
-	res, err = rt.RoundTrip(req)
-	if err != nil {
-		return nil, nil, nil, err
-	}
-	defer res.Body.Close()
-	raw = getBody()
-	*raw, err = readBody((*raw)[:0], res.Body, res.ContentLength, 64<<20)
-	if err != nil {
-		putBody(raw)
-		return nil, nil, nil, err
-	}
-	return res, *raw, raw, nil
+	return g.upstream.do(c.r.Context(), &upstreamRequest{method: c.api.Method, url: c.api.Upstream, query: c.query, body: c.plain,
+		bodyType: c.plainType, consumer: c.key.Consumer.Code, requestID: c.rec.CallID, timeout: c.api.Timeout})
 }
 
 // Status: GET /api/v1/gateway/status — breakers and configuration version.
