@@ -1,7 +1,8 @@
 // Starts the real xietong binary on a fresh data dir (SQLite, HTTPS with its
 // self-signed certificate; the gateway on its own port, plain HTTP on loopback)
 // and Debian's Chromium through playwright-core.
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { promisify } from 'node:util';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,10 +10,15 @@ import { chromium } from 'playwright-core';
 
 export const BOOTSTRAP = 'Bootstrap#2026-e2e';
 
-export async function startXietong() {
+// startXietong serves a fresh data dir. `cli` lists commands of the same binary run on that dir
+// before serving (e.g. ['gen-data', '--persons', '1000']): what an operator would do first.
+export async function startXietong({ cli = [] } = {}) {
   const bin = process.env.XIETONG_BIN;
   if (!bin) throw new Error('XIETONG_BIN must name the built binary (make test-e2e sets it)');
   const dataDir = mkdtempSync(join(tmpdir(), 'xietong-e2e-'));
+  for (const args of cli) {
+    await promisify(execFile)(bin, [args[0], '--data-dir', dataDir, ...args.slice(1)], { maxBuffer: 16 << 20 });
+  }
   const proc = spawn(bin, ['serve', '--data-dir', dataDir, '--listen', '127.0.0.1:0', '--gateway-listen', '127.0.0.1:0'], {
     env: { ...process.env, XIETONG_BOOTSTRAP_PASSWORD: BOOTSTRAP, XIETONG_PASSWORD_ITERATIONS: '10000', XIETONG_GATEWAY_PLAIN_HTTP: 'true' },
     stdio: ['ignore', 'pipe', 'pipe'],

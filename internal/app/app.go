@@ -29,6 +29,7 @@ import (
 	"github.com/xietong/xietong/internal/gateway"
 	"github.com/xietong/xietong/internal/httpx"
 	"github.com/xietong/xietong/internal/iam"
+	"github.com/xietong/xietong/internal/loadjob"
 	"github.com/xietong/xietong/internal/sharing"
 	"github.com/xietong/xietong/internal/supervision"
 	"github.com/xietong/xietong/internal/warehouse"
@@ -49,13 +50,15 @@ type App struct {
 	// Supervision screens the warehouse (DuckDB in the data dir) with the rule library.
 	Supervision *supervision.Service
 	Warehouse   *warehouse.Engine
-	DataAPIs    *dataapi.Service
-	Gateway     *gateway.Gateway
-	Ingester    *calllog.Ingester
-	journal     *calllog.Journal
-	closeFns    []func()
-	log         *slog.Logger
-	handler     http.Handler
+	// Loads fills the warehouse from uploaded files and data-source tables (数据装载).
+	Loads    *loadjob.Service
+	DataAPIs *dataapi.Service
+	Gateway  *gateway.Gateway
+	Ingester *calllog.Ingester
+	journal  *calllog.Journal
+	closeFns []func()
+	log      *slog.Logger
+	handler  http.Handler
 }
 
 // New opens the metadata store, migrates it, seeds the built-in objects and
@@ -115,6 +118,8 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	a.Supervision = supervision.NewService(d, supervision.NewStore(d), a.Audit, a.IAM, a.Warehouse, filepath.Join(cfg.DataDir, "supervision-files"))
 	a.Supervision.SetNotifier(shareStore) // dispatches reach the agency's notification bell
 	a.closeFns = append(a.closeFns, a.Supervision.Shutdown)
+	a.Loads = loadjob.NewService(d, loadjob.NewStore(d), a.Audit, a.Warehouse, a.Sources, loadjob.Options{Dir: filepath.Join(cfg.DataDir, "loads")})
+	a.closeFns = append(a.closeFns, a.Loads.Shutdown) // before the warehouse closes (close functions run last first)
 	// The gateway's snapshot: the consumers' configuration, with the data
 	// APIs' backends attached.
 	load := func(ctx context.Context) (*gateway.Snapshot, error) {
@@ -138,7 +143,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	calls := calllog.NewHandler(d, box, func(s string) string { return gateway.SubjectIndex(indexKey, s) }, a.Audit)
 	a.Routes = routes(ih, audit.NewHandler(a.Audit, logger), ops, consumer.NewHandler(a.Consumers), calls, a.Gateway,
 		datasource.NewHandler(a.Sources), dataapi.NewHandler(a.DataAPIs), catalog.NewHandler(a.Catalog), sharing.NewHandler(a.Sharing),
-		supervision.NewHandler(a.Supervision))
+		supervision.NewHandler(a.Supervision), loadjob.NewHandler(a.Loads))
 	ops.routes = a.Routes
 	specs := make([]iam.RouteSpec, 0, len(a.Routes))
 	for _, r := range a.Routes {
@@ -215,6 +220,11 @@ func (a *App) Serve(ctx context.Context, ready func(console, gateway string)) er
 		gwAddr = gl.Addr().String()
 	}
 	go a.sweepSessions(ctx)
+	// Loads a crashed process left running are marked failed (their
+	// transaction is gone with it).
+	if _, err := a.Loads.Recover(ctx); err != nil {
+		return err
+	}
 	sched := supervision.NewScheduler(a.Supervision, time.Minute, a.log)
 	if err := sched.Start(ctx); err != nil {
 		return err

@@ -10,6 +10,7 @@ import (
 	"github.com/xietong/xietong/internal/gateway"
 	"github.com/xietong/xietong/internal/httpx"
 	"github.com/xietong/xietong/internal/iam"
+	"github.com/xietong/xietong/internal/loadjob"
 	"github.com/xietong/xietong/internal/sharing"
 	"github.com/xietong/xietong/internal/supervision"
 )
@@ -17,7 +18,7 @@ import (
 // routes is the route table: every API route xietong answers, in one place.
 // The mux, the built-in URL resources (URL资源), the OpenAPI document and the
 // route-walking authorisation test all read it.
-func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handler, calls *calllog.Handler, gw *gateway.Gateway, ds *datasource.Handler, da *dataapi.Handler, cat *catalog.Handler, sh *sharing.Handler, sv *supervision.Handler) []httpx.Route {
+func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handler, calls *calllog.Handler, gw *gateway.Gateway, ds *datasource.Handler, da *dataapi.Handler, cat *catalog.Handler, sh *sharing.Handler, sv *supervision.Handler, ld *loadjob.Handler) []httpx.Route {
 	const P, A, X = httpx.Public, httpx.Authenticated, httpx.Permitted
 	return []httpx.Route{
 		// Operations.
@@ -245,5 +246,14 @@ func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handl
 		{Method: "GET", Path: "/api/v1/supervision/agency/files/{id}", Access: X, Menu: "supervision.verify", Name: "下载核查材料", Summary: "An evidence file of my agency", Handler: sv.AgencyFile},
 		{Method: "GET", Path: "/api/v1/supervision/stats", Access: X, Menu: "supervision.stats", Name: "监管统计", Summary: "Found, verified, rectified, amounts by province, city, county", Handler: sv.Stats},
 		{Method: "GET", Path: "/api/v1/supervision/stats/export", Access: X, Menu: "supervision.stats", Name: "导出监管统计", Summary: "Export the statistics (.xlsx)", Handler: sv.ExportStats},
+		// Warehouse loads (数据装载): files and data-source tables into the supervision warehouse.
+		{Method: "GET", Path: "/api/v1/warehouse/loads", Access: X, Menu: "supervision.loads", Name: "装载记录", Summary: "Warehouse loads, newest first (status, table filters)", Handler: ld.Jobs},
+		{Method: "GET", Path: "/api/v1/warehouse/loads/{id}", Access: X, Menu: "supervision.loads", Name: "查看装载", Summary: "One load with its bad rows", Handler: ld.Job},
+		{Method: "GET", Path: "/api/v1/warehouse/loads/{id}/bad-rows.csv", Access: X, Menu: "supervision.loads", Name: "导出问题行", Summary: "A load's bad rows as CSV", Handler: ld.BadRowsCSV},
+		{Method: "GET", Path: "/api/v1/warehouse/tables", Access: X, Menu: "supervision.loads", Name: "仓库表", Summary: "Warehouse tables with columns and row counts", Handler: ld.Tables},
+		{Method: "POST", Path: "/api/v1/warehouse/loads/file", Access: X, Menu: "supervision.loads.write", Name: "装载文件", Summary: "Load an uploaded CSV, Excel or Parquet file (multipart)", Handler: ld.StartFile},
+		{Method: "POST", Path: "/api/v1/warehouse/loads/datasource", Access: X, Menu: "supervision.loads.write", Name: "装载数据源表", Summary: "Load a data-source table incrementally by a watermark column", Handler: ld.StartSource},
+		{Method: "POST", Path: "/api/v1/warehouse/loads/{id}/cancel", Access: X, Menu: "supervision.loads.write", Name: "取消装载", Summary: "Cancel a queued or running load (rolls back)", Handler: ld.Cancel},
+		{Method: "GET", Path: "/api/v1/warehouse/sources", Access: X, Menu: "supervision.loads.write", Name: "可装载数据源", Summary: "Database data sources a table can be loaded from", Handler: ld.Sources},
 	}
 }

@@ -94,6 +94,8 @@ var builtinMenus = []menuDef{
 	{"supervision.warnings.feedback", "supervision.warnings", "button", "反馈与抽查", "Feedback and samples", "", ""},
 	{"supervision.verify", "supervision", "menu", "核查任务", "Verification tasks", "/supervision/verify", "Checked"},
 	{"supervision.stats", "supervision", "menu", "监管统计", "Statistics", "/supervision/stats", "DataAnalysis"},
+	{"supervision.loads", "supervision", "menu", "数据装载", "Warehouse loads", "/supervision/loads", "Upload"},
+	{"supervision.loads.write", "supervision.loads", "button", "发起与取消装载", "Start and cancel loads", "", ""},
 	{"profile", "", "menu", "个人中心", "My profile", "/profile", "Postcard"},
 }
 

@@ -131,6 +131,8 @@ export interface RequestOptions {
   silent?: boolean
   /** Do not call onUnauthorized / onPasswordChangeRequired; the caller handles them (the router guard does). */
   skipAuthHooks?: boolean
+  /** A multipart body (an upload); the browser sets its Content-Type with the boundary. */
+  form?: FormData
 }
 
 export interface ClientHooks {
@@ -210,6 +212,7 @@ export function createApiClient(options: ClientOptions = {}) {
     if (isUnsafeMethod(upper) && token) headers['X-CSRF-Token'] = token
     const init: RequestInit = { method: upper, headers, credentials: 'same-origin' }
     if (opts.body !== undefined) init.body = JSON.stringify(opts.body)
+    else if (opts.form !== undefined) init.body = opts.form
     let res: Response
     try {
       res = await doFetch(baseUrl + path + buildQuery(opts.query), init)
@@ -256,6 +259,12 @@ export function createApiClient(options: ClientOptions = {}) {
     patch: <T>(path: string, body?: unknown, opts: Omit<RequestOptions, 'body'> = {}) =>
       request<T>('PATCH', path, { ...opts, body }),
     del: <T = void>(path: string, opts: Omit<RequestOptions, 'body'> = {}) => request<T>('DELETE', path, opts),
+    /** POSTs one file as multipart/form-data in the part named `field`. */
+    upload: <T>(path: string, field: string, file: File, opts: Omit<RequestOptions, 'body' | 'form'> = {}) => {
+      const form = new FormData()
+      form.append(field, file, file.name)
+      return request<T>('POST', path, { ...opts, form })
+    },
   }
 }
 

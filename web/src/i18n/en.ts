@@ -1,5 +1,8 @@
 import type { SameShape } from './core'
 import type { Messages } from './zh-CN'
+import { supervisionEn } from './supervision'
+import { loadsEn } from './loads'
+import { svRulesEn } from './supervisionRules'
 
 // English. Typed against the Chinese messages so that no key is missing.
 export const en: SameShape<Messages> = {
@@ -91,6 +94,13 @@ export const en: SameShape<Messages> = {
     sharingRequests: 'All requests',
     sharingDemands: 'Supply and demand',
     sharingDemand: 'Demand',
+    svRules: 'Rule library',
+    svRuns: 'Runs',
+    svWarnings: 'Warnings',
+    svWarning: 'Warning',
+    svVerify: 'Verification tasks',
+    svStats: 'Statistics',
+    svLoads: 'Warehouse loads',
   },
   login: {
     title: 'Sign in',
@@ -1234,6 +1244,9 @@ export const en: SameShape<Messages> = {
     readAll: 'Mark all read',
     empty: 'No notifications',
   },
+  sv: supervisionEn,
+  ld: loadsEn,
+  svr: svRulesEn,
   fieldError: {
     required: 'required',
     too_short: 'too short',

@@ -1,4 +1,8 @@
 // Simplified Chinese, the default language. en.ts must have the same shape.
+import { supervisionZh } from './supervision'
+import { loadsZh } from './loads'
+import { svRulesZh } from './supervisionRules'
+
 export const zhCN = {
   app: {
     name: '协同',
@@ -88,6 +92,13 @@ export const zhCN = {
     sharingRequests: '申请管理',
     sharingDemands: '数据供需',
     sharingDemand: '数据需求',
+    svRules: '规则库',
+    svRuns: '调度管理',
+    svWarnings: '预警处置',
+    svWarning: '预警详情',
+    svVerify: '核查任务',
+    svStats: '监管统计',
+    svLoads: '数据装载',
   },
   login: {
     title: '用户登录',
@@ -1231,6 +1242,9 @@ export const zhCN = {
     readAll: '全部已读',
     empty: '暂无通知',
   },
+  sv: supervisionZh,
+  ld: loadsZh,
+  svr: svRulesZh,
   fieldError: {
     required: '必填',
     too_short: '长度不足',

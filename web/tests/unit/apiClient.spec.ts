@@ -20,6 +20,19 @@ describe('api client: CSRF header', () => {
     expect(calls[0]?.headers).not.toHaveProperty('X-CSRF-Token')
   })
 
+  it('uploads a file as multipart with the CSRF header and no JSON content type', async () => {
+    const { fetch, calls } = mockFetch(() => json({ id: 3 }))
+    const api = createApiClient({ fetch, getCsrfToken: () => token })
+    const file = new File(['证明材料'], '核查报告.txt', { type: 'text/plain' })
+    expect(await api.upload('/supervision/agency/warnings/9/files', 'file', file)).toEqual({ id: 3 })
+    const body = calls[0]?.init.body
+    expect(body).toBeInstanceOf(FormData)
+    expect((body as FormData).get('file')).toBeInstanceOf(File)
+    expect(((body as FormData).get('file') as File).name).toBe('核查报告.txt')
+    expect(calls[0]?.headers['X-CSRF-Token']).toBe(token)
+    expect(calls[0]?.headers).not.toHaveProperty('Content-Type')
+  })
+
   it('treats lower-case unsafe methods as unsafe', async () => {
     const { fetch, calls } = mockFetch(() => noContent())
     const api = createApiClient({ fetch, getCsrfToken: () => token })
