@@ -9,6 +9,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/robfig/cron/v3"
+
 	"github.com/xietong/xietong/internal/audit"
 	"github.com/xietong/xietong/internal/db"
 	"github.com/xietong/xietong/internal/gm"
@@ -16,19 +18,28 @@ import (
 	"github.com/xietong/xietong/internal/rules"
 )
 
-// Schedules are written in a small validated form, counted in Asia/Shanghai
-// (github.com/robfig/cron/v3 is not in go.mod):
+// Schedules are counted in Asia/Shanghai, in one of four forms:
 //
 //	daily HH:MM          every day
 //	weekly D HH:MM       D = 1 (Monday) … 7 (Sunday)
 //	monthly D HH:MM      D = 1 … 28
+//	cron M H DOM MON DOW a standard five-field cron expression
+//	                     (github.com/robfig/cron/v3), e.g. "cron 30 2 * * 1-5"
+//
+// The first three are what the console's schedule picker writes; cron is
+// for what they cannot say (several times a day, working days…).
 type Schedule struct {
-	Kind         string // daily | weekly | monthly
+	Kind         string // daily | weekly | monthly | cron
 	Day          int
 	Hour, Minute int
+	cron         cron.Schedule
 }
 
 var shanghai = time.FixedZone("CST", 8*3600)
+
+// cronParser reads the standard five fields (no seconds, no descriptors
+// such as @every: a task group runs at clock times).
+var cronParser = cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow)
 
 // ParseSchedule reads a schedule; "" is no schedule (manual runs only).
 func ParseSchedule(s string) (*Schedule, error) {
@@ -36,7 +47,17 @@ func ParseSchedule(s string) (*Schedule, error) {
 	if len(f) == 0 {
 		return nil, nil
 	}
-	bad := fmt.Errorf("schedule %q: want \"daily HH:MM\", \"weekly D HH:MM\" (D 1–7) or \"monthly D HH:MM\" (D 1–28)", s)
+	bad := fmt.Errorf("schedule %q: want \"daily HH:MM\", \"weekly D HH:MM\" (D 1–7), \"monthly D HH:MM\" (D 1–28) or \"cron M H DOM MON DOW\"", s)
+	if f[0] == "cron" {
+		if len(f) != 6 {
+			return nil, bad
+		}
+		cs, err := cronParser.Parse(strings.Join(f[1:], " "))
+		if err != nil {
+			return nil, fmt.Errorf("schedule %q: %v", s, err)
+		}
+		return &Schedule{Kind: "cron", cron: cs}, nil
+	}
 	sc := &Schedule{Kind: f[0]}
 	hm := ""
 	switch {
@@ -61,6 +82,13 @@ func ParseSchedule(s string) (*Schedule, error) {
 
 // Next is the first firing time strictly after t.
 func (sc *Schedule) Next(t time.Time) time.Time {
+	if sc.cron != nil {
+		n := sc.cron.Next(t.In(shanghai))
+		if n.IsZero() { // an expression that never fires (30 February)
+			return t.AddDate(100, 0, 0).UTC()
+		}
+		return n.UTC()
+	}
 	l := t.In(shanghai)
 	day := time.Date(l.Year(), l.Month(), l.Day(), sc.Hour, sc.Minute, 0, 0, shanghai)
 	for i := 0; i < 64; i++ {

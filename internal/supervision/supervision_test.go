@@ -710,6 +710,10 @@ func TestSchedule(t *testing.T) {
 		{"weekly 1 08:00", "2026-03-01 09:00", "2026-03-02 08:00"}, // 2026-03-01 is a Sunday
 		{"weekly 7 08:00", "2026-03-01 07:00", "2026-03-01 08:00"},
 		{"monthly 15 23:59", "2026-02-20 00:00", "2026-03-15 23:59"},
+		// cron, in Beijing time: working days at 02:30; every six hours; the 1st and 16th.
+		{"cron 30 2 * * 1-5", "2026-03-06 03:00", "2026-03-09 02:30"}, // Friday after the run → Monday
+		{"cron 0 */6 * * *", "2026-03-01 06:00", "2026-03-01 12:00"},
+		{"cron 0 1 1,16 * *", "2026-03-02 00:00", "2026-03-16 01:00"},
 	}
 	for _, c := range cases {
 		sc, err := ParseSchedule(c.sched)
@@ -720,7 +724,7 @@ func TestSchedule(t *testing.T) {
 			t.Errorf("%s after %s: %s, want %s", c.sched, c.after, got.In(shanghai), c.next)
 		}
 	}
-	for _, bad := range []string{"hourly", "daily 24:00", "daily 2:30", "weekly 8 01:00", "monthly 31 01:00", "0 2 * * *", "daily"} {
+	for _, bad := range []string{"hourly", "daily 24:00", "daily 2:30", "weekly 8 01:00", "monthly 31 01:00", "0 2 * * *", "daily", "cron 0 2 * *", "cron 61 2 * * *", "cron @daily", "cron 0 0 2 * * *"} {
 		if _, err := ParseSchedule(bad); err == nil {
 			t.Errorf("%q accepted", bad)
 		}

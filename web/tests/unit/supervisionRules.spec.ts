@@ -138,7 +138,7 @@ async function mountPage(page: typeof RulesView | typeof RunsView, respond: (url
 
 describe('schedule builder and parser', () => {
   it('round-trips every kind the server reads', () => {
-    for (const s of ['', 'daily 02:00', 'weekly 1 08:30', 'weekly 7 23:59', 'monthly 1 00:00', 'monthly 28 12:05']) {
+    for (const s of ['', 'daily 02:00', 'weekly 1 08:30', 'weekly 7 23:59', 'monthly 1 00:00', 'monthly 28 12:05', 'cron 30 2 * * 1-5']) {
       const f = parseSchedule(s)
       expect(f, s).not.toBeNull()
       expect(buildSchedule(f!)).toBe(s)
@@ -147,6 +147,9 @@ describe('schedule builder and parser', () => {
     expect(parseSchedule('monthly 15 01:00')).toMatchObject({ kind: 'monthly', monthday: 15, time: '01:00' })
     expect(parseSchedule('  daily   02:00 ')).toMatchObject({ kind: 'daily', time: '02:00' })
     expect(buildSchedule({ ...emptySchedule(), kind: 'manual', time: '09:00' })).toBe('')
+    expect(parseSchedule('cron  0 */6 * * *')).toMatchObject({ kind: 'cron', cron: '0 */6 * * *' })
+    expect(buildSchedule({ ...emptySchedule(), kind: 'cron', cron: ' 0  1 1,16 * * ' })).toBe('cron 0 1 1,16 * *')
+    expect(parseSchedule('cron 0 2 * *')).toBeNull() // four fields
   })
 
   it('refuses what the server refuses', () => {
@@ -163,6 +166,7 @@ describe('schedule builder and parser', () => {
     expect(describeSchedule('daily 02:00')).toBe('每天 02:00')
     expect(describeSchedule('weekly 1 08:30')).toBe('每周一 08:30')
     expect(describeSchedule('monthly 5 01:00')).toBe('每月 5 日 01:00')
+    expect(describeSchedule('cron 30 2 * * 1-5')).toBe('cron 30 2 * * 1-5（北京时间）')
     expect(describeSchedule('cron */5')).toBe('cron */5')
     i18n.setLang('en')
     expect(describeSchedule('weekly 7 08:30')).toBe('Every Sunday at 08:30')

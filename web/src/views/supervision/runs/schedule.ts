@@ -1,9 +1,10 @@
 // A task group's schedule as the server reads it (internal/supervision/runs.go ParseSchedule), counted
 // in Asia/Shanghai: "" runs only by hand, "daily HH:MM", "weekly D HH:MM" (D 1 = Monday … 7 = Sunday)
-// or "monthly D HH:MM" (D 1–28). The dialog edits it as a kind, a day and a time.
+// "monthly D HH:MM" (D 1–28) or "cron M H DOM MON DOW" (five standard cron fields, checked by the
+// server). The dialog edits it as a kind, a day and a time, or the cron fields.
 import { i18n } from '@/i18n'
 
-export const SCHEDULE_KINDS = ['manual', 'daily', 'weekly', 'monthly'] as const
+export const SCHEDULE_KINDS = ['manual', 'daily', 'weekly', 'monthly', 'cron'] as const
 export type ScheduleKind = (typeof SCHEDULE_KINDS)[number]
 
 export const WEEKDAYS = [1, 2, 3, 4, 5, 6, 7] as const
@@ -18,10 +19,12 @@ export interface ScheduleForm {
   monthday: number
   /** HH:MM */
   time: string
+  /** The five cron fields (cron). */
+  cron: string
 }
 
 export function emptySchedule(): ScheduleForm {
-  return { kind: 'manual', weekday: 1, monthday: 1, time: DEFAULT_TIME }
+  return { kind: 'manual', weekday: 1, monthday: 1, time: DEFAULT_TIME, cron: '0 2 * * 1-5' }
 }
 
 /** HH:MM with two digits each, 00:00–23:59. */
@@ -41,6 +44,7 @@ export function parseSchedule(s: string | null | undefined): ScheduleForm | null
   const out = emptySchedule()
   if (f.length === 0) return out
   const [kind, a, b] = f
+  if (kind === 'cron' && f.length === 6) return { ...out, kind, cron: f.slice(1).join(' ') }
   if (kind === 'daily' && f.length === 2 && isTime(a!)) return { ...out, kind, time: a! }
   if ((kind === 'weekly' || kind === 'monthly') && f.length === 3 && isTime(b!)) {
     const day = dayOf(a!, kind === 'weekly' ? 7 : MAX_MONTHDAY)
@@ -60,6 +64,8 @@ export function buildSchedule(f: ScheduleForm): string {
       return `weekly ${f.weekday} ${time}`
     case 'monthly':
       return `monthly ${f.monthday} ${time}`
+    case 'cron':
+      return `cron ${f.cron.trim().split(/\s+/).join(' ')}`
     default:
       return ''
   }
@@ -76,6 +82,8 @@ export function describeSchedule(s: string | null | undefined): string {
       return i18n.t('svr.scheduleText.weekly', { day: weekdayName(f.weekday), time: f.time })
     case 'monthly':
       return i18n.t('svr.scheduleText.monthly', { day: f.monthday, time: f.time })
+    case 'cron':
+      return i18n.t('svr.scheduleText.cron', { expr: f.cron })
     default:
       return i18n.t('svr.scheduleText.manual')
   }
@@ -83,4 +91,9 @@ export function describeSchedule(s: string | null | undefined): string {
 
 export function weekdayName(d: number): string {
   return i18n.tryT(`svr.weekdays.${d}`) ?? String(d)
+}
+
+/** Five whitespace-separated fields: the shape of a cron expression (the server checks the rest). */
+export function isCronShape(s: string): boolean {
+  return s.trim().split(/\s+/).filter(Boolean).length === 5
 }
