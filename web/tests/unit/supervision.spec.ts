@@ -218,6 +218,20 @@ describe('verify dialog', () => {
     expect(w.emitted('done')).toHaveLength(1)
   })
 
+  it('shows a refused upload in place and keeps no file', async () => {
+    grant('svVerify', 'svUpload')
+    stub((url) => (url.endsWith('/files') ? problem(415, 'supervision_file_type', { detail: '不支持的文件类型' }) : json(warning({ status: 'dispatched' }))))
+    const w = mount(VerifyDialog, { props: { modelValue: false, warningId: 41 }, global: global(), attachTo: document.body })
+    await w.setProps({ modelValue: true })
+    await flushPromises()
+    const picker = $('sv-verify-file') as HTMLInputElement
+    Object.defineProperty(picker, 'files', { value: [new File(['MZ'], 'tool.exe')], configurable: true })
+    picker.dispatchEvent(new Event('change'))
+    await flushPromises()
+    expect($('sv-verify-error')?.getAttribute('data-code')).toBe('supervision_file_type')
+    expect($('sv-verify-file-tool.exe')).toBeNull()
+  })
+
   it('shows the server field errors in place', async () => {
     grant('svVerify')
     stub((_url, init) =>
