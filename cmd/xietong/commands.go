@@ -76,6 +76,9 @@ func newServe(g *globalFlags) *cobra.Command {
 				return err
 			}
 			defer a.Close()
+			if exe, err := os.Executable(); err == nil {
+				a.IngestCommand = ingestArgv(exe, g, cfg.DataDir)
+			}
 			printBootstrap(cmd, a)
 			log.Info("xietong starting", "version", version, "config", cfg.Redacted())
 			return a.Serve(cmd.Context(), func(console, gw string) {
@@ -97,6 +100,34 @@ func newServe(g *globalFlags) *cobra.Command {
 	cmd.Flags().BoolVar(&plain, "plain-http", false, "serve plain HTTP (loopback only, for development)")
 	cmd.Flags().StringVar(&gatewayListen, "gateway-listen", "", "address of the gateway (default 127.0.0.1:9443; \"\" in config disables it)")
 	return cmd
+}
+
+// ingestArgv is the command line of serve's call-log ingester child: the
+// same configuration (file, data dir; the environment is inherited).
+func ingestArgv(exe string, g *globalFlags, dataDir string) []string {
+	argv := []string{exe, "ingest-calls", "--data-dir", dataDir}
+	if g.configFile != "" {
+		argv = append(argv, "--config", g.configFile)
+	}
+	return argv
+}
+
+// newIngestCalls is the hidden command serve runs as its call-log
+// ingester (internal/app/ingest.go); an operator never needs to run it.
+func newIngestCalls(g *globalFlags) *cobra.Command {
+	return &cobra.Command{
+		Use:    "ingest-calls",
+		Short:  "Move the gateway's call journal into the call log (run by serve)",
+		Hidden: true,
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cfg, err := g.load(map[string]string{})
+			if err != nil {
+				return err
+			}
+			return app.IngestCalls(cmd.Context(), cfg, newLogger(cfg.LogLevel))
+		},
+	}
 }
 
 // printBootstrap tells the operator, once, the first passwords it generated.

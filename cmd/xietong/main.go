@@ -46,7 +46,7 @@ func newRoot() *cobra.Command {
 	}
 	root.PersistentFlags().StringVar(&g.configFile, "config", "", "YAML configuration file (options: see `xietong serve --help`)")
 	root.PersistentFlags().StringVar(&g.dataDir, "data-dir", "", "data folder of the embedded defaults (overrides data_dir)")
-	root.AddCommand(newServe(&g), newMigrate(&g), newUser(&g), newAudit(&g), newCall(), newGenData(&g), newRules(&g), newLoad(&g), newVersion())
+	root.AddCommand(newServe(&g), newMigrate(&g), newUser(&g), newAudit(&g), newCall(), newGenData(&g), newRules(&g), newLoad(&g), newVersion(), newIngestCalls(&g))
 	return root
 }
 

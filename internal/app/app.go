@@ -55,7 +55,10 @@ type App struct {
 	DataAPIs *dataapi.Service
 	Gateway  *gateway.Gateway
 	Ingester *calllog.Ingester
-	journal  *calllog.Journal
+	// IngestCommand runs the call-log ingester as a child process (argv of
+	// `xietong ingest-calls`; see ingest.go). Empty: Serve ingests in process.
+	IngestCommand []string
+	journal       *calllog.Journal
 	closeFns []func()
 	log      *slog.Logger
 	handler  http.Handler
@@ -139,7 +142,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	if err != nil {
 		return fail(err)
 	}
-	a.Ingester = calllog.NewIngester(d, callDir, logger)
+	a.Ingester = calllog.NewIngester(d, callDir, logger) // Serve runs it here or in a child (ingest.go); tests call Once
 	calls := calllog.NewHandler(d, box, func(s string) string { return gateway.SubjectIndex(indexKey, s) }, a.Audit)
 	a.Routes = routes(ih, audit.NewHandler(a.Audit, logger), ops, consumer.NewHandler(a.Consumers), calls, a.Gateway,
 		datasource.NewHandler(a.Sources), dataapi.NewHandler(a.DataAPIs), catalog.NewHandler(a.Catalog), sharing.NewHandler(a.Sharing),
@@ -231,9 +234,12 @@ func (a *App) Serve(ctx context.Context, ready func(console, gateway string)) er
 	}
 	defer sched.Stop()
 	go a.Gateway.Watch(ctx, 500*time.Millisecond)
+	// The ingester stops after the servers, so that its last round takes
+	// the calls answered while they shut down.
+	ingestCtx, stopIngest := context.WithCancel(context.WithoutCancel(ctx))
+	defer stopIngest()
 	ingestDone := make(chan struct{})
-	// Small, frequent batches: no long CPU burst on the cores the calls need.
-	go func() { a.Ingester.Run(ctx, 50*time.Millisecond); close(ingestDone) }()
+	go func() { a.runIngester(ingestCtx); close(ingestDone) }()
 	if ready != nil {
 		ready(console.Addr().String(), gwAddr)
 	}
@@ -253,6 +259,7 @@ func (a *App) Serve(ctx context.Context, ready func(console, gateway string)) er
 			first = err
 		}
 	}
+	stopIngest()
 	<-ingestDone
 	if first != nil && !errors.Is(first, http.ErrServerClosed) {
 		return first

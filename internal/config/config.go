@@ -38,6 +38,7 @@ type Config struct {
 	MasterKey          string // secret; 32 hex digits; empty: <data_dir>/master.key, made on first start
 	BreakerOpen        time.Duration
 	CentreOrg          string // code of the information centre's organisation (信息中心); empty: the root organisation
+	CallLogIngest      string // process | inline: where the call-log ingester runs
 }
 
 // option is one row of the options table: its name in YAML (and, upper-cased
@@ -71,6 +72,7 @@ func options() []option {
 		{"gateway_breaker_open", "10s", false, "how long a tripped upstream breaker stays open before half-open probes", func(c *Config, v string) (err error) { c.BreakerOpen, err = time.ParseDuration(v); return }},
 		{"centre_org", "", false, "organisation code of the information centre (信息中心): the middle level of sharing approvals and the approver of data demands; empty: the root organisation", func(c *Config, v string) error { c.CentreOrg = v; return nil }},
 		{"redis_prefix", "xietong:", false, "prefix of every Redis key; give each deployment sharing a Redis its own", func(c *Config, v string) error { c.RedisPrefix = v; return nil }},
+		{"calllog_ingest", "process", false, "where the call-log ingester runs: process (a child process at the lowest CPU priority, so that indexing the call log never delays a call) or inline (in the serving process)", func(c *Config, v string) error { c.CallLogIngest = v; return nil }},
 		{"master_key", "", true, "32 hex digits (SM4 key) sealing secrets at rest; empty: <data_dir>/master.key", func(c *Config, v string) error { c.MasterKey = v; return nil }},
 	}
 }
@@ -209,6 +211,9 @@ func (c *Config) Validate() error {
 		if c.GatewayPlainHTTP && !isLoopback(gh) {
 			return fmt.Errorf("config: gateway_plain_http is allowed only on a loopback address, not %q", c.GatewayListen)
 		}
+	}
+	if c.CallLogIngest != "process" && c.CallLogIngest != "inline" {
+		return fmt.Errorf("config: calllog_ingest %q: want process or inline", c.CallLogIngest)
 	}
 	if c.MasterKey != "" && (len(c.MasterKey) != 32 || strings.Trim(strings.ToLower(c.MasterKey), "0123456789abcdef") != "") {
 		return fmt.Errorf("config: master_key must be 32 hex digits")
