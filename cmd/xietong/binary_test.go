@@ -158,4 +158,3 @@ func waitGone(t *testing.T, pids []int) {
 		}
 	}
 }
-

@@ -112,5 +112,3 @@ func TestIngesterIsALowPriorityChild(t *testing.T) {
 		t.Errorf("with calllog_ingest=inline serve has child processes %v", k)
 	}
 }
-
-

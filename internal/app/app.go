@@ -59,9 +59,9 @@ type App struct {
 	// `xietong ingest-calls`; see ingest.go). Empty: Serve ingests in process.
 	IngestCommand []string
 	journal       *calllog.Journal
-	closeFns []func()
-	log      *slog.Logger
-	handler  http.Handler
+	closeFns      []func()
+	log           *slog.Logger
+	handler       http.Handler
 }
 
 // New opens the metadata store, migrates it, seeds the built-in objects and
