@@ -157,7 +157,7 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	c := &call{r: r, start: g.o.Now(), snap: g.snap.Load()}
 	c.ipText = httpx.ClientIP(r, g.o.TrustedProxies)
 	c.ip, _ = netip.ParseAddr(c.ipText)
-	c.rec = calllog.Record{CallID: token(12), At: c.start.UTC(), Method: r.Method, Path: r.URL.Path, ClientIP: c.ipText}
+	c.rec = calllog.Record{CallID: calllog.NewCallID(c.start), At: c.start.UTC(), Method: r.Method, Path: r.URL.Path, ClientIP: c.ipText}
 	if r.Body != nil && r.Body != http.NoBody {
 		body, err := readBody(nil, http.MaxBytesReader(w, r.Body, MaxBodyBytes), r.ContentLength, MaxBodyBytes+1)
 		if err != nil {

@@ -64,12 +64,6 @@ func appendToken(b []byte, n int) []byte {
 	return base64.RawURLEncoding.AppendEncode(b, r[:n])
 }
 
-// token is gm.Token with one allocation.
-func token(n int) string {
-	var b [48]byte
-	return string(appendToken(b[:0], n))
-}
-
 // signer builds the XT1-RESPONSE string to sign (xt.Response.StringToSign)
 // in a reused buffer, with a reused SM3 state for the body hash.
 type signer struct {

@@ -63,10 +63,10 @@ func TestResponseStringMatchesSDK(t *testing.T) {
 
 func TestTokenAndReadBody(t *testing.T) {
 	for _, n := range []int{12, 16} {
-		tok := token(n)
+		tok := string(appendToken(nil, n))
 		b, err := base64.RawURLEncoding.DecodeString(tok)
-		if err != nil || len(b) != n || tok == token(n) {
-			t.Fatalf("token(%d) = %q", n, tok)
+		if err != nil || len(b) != n || tok == string(appendToken(nil, n)) {
+			t.Fatalf("appendToken(%d) = %q", n, tok)
 		}
 	}
 	src := bytes.Repeat([]byte("0123456789"), 1000)
