@@ -13,10 +13,11 @@ import (
 	"github.com/xietong/xietong/internal/db"
 )
 
-// TestIngesterIsALowPriorityChild: serve runs the call-log ingester as a
-// child process at nice 19 in its own process group; the child ingests
-// every call, and on SIGTERM serve stops it after the last call, with
-// everything ingested. With calllog_ingest=inline there is no child.
+// TestIngesterIsALowPriorityChild: with calllog_ingest=process, serve runs
+// the call-log ingester as a child process at nice 19 in its own process
+// group; the child ingests every call, and on SIGTERM serve stops it after
+// the last call, with everything ingested. By default (inline) there is no
+// child.
 func TestIngesterIsALowPriorityChild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real binary")
@@ -24,7 +25,7 @@ func TestIngesterIsALowPriorityChild(t *testing.T) {
 	dir := t.TempDir()
 	bin := buildBinary(t, dir)
 	data := filepath.Join(dir, "data")
-	proc, console, gw := startBinary(t, bin, data)
+	proc, console, gw := startBinary(t, bin, data, "XIETONG_CALLLOG_INGEST=process")
 
 	// The child, once it has exec'd (until then its command line reads empty or as serve's).
 	var kids []int
@@ -106,9 +107,9 @@ func TestIngesterIsALowPriorityChild(t *testing.T) {
 		t.Fatalf("after shutdown %d of %d calls are in the call log", n, len(ids))
 	}
 
-	inline, _, _ := startBinary(t, bin, data, "XIETONG_CALLLOG_INGEST=inline")
+	inline, _, _ := startBinary(t, bin, data)
 	time.Sleep(500 * time.Millisecond)
 	if k := childPIDs(inline.Process.Pid); len(k) != 0 {
-		t.Errorf("with calllog_ingest=inline serve has child processes %v", k)
+		t.Errorf("by default (calllog_ingest=inline) serve has child processes %v", k)
 	}
 }

@@ -16,14 +16,12 @@ import (
 // The call-log ingester moves the gateway's journal into gateway_calls
 // (internal/calllog). The gateway appends each call to the journal before
 // answering, so the journal is the durable audit record and ingesting it is
-// indexing work that may lag a moment behind. Run in the serving process it
-// took a quarter of the gateway's CPU at full load and its bursts were the
-// main source of the gateway's latency tail (docs/benchmarks.md): Go cannot
-// give one goroutine a lower priority than the calls'. So `xietong serve`
-// runs it as a child process (`xietong ingest-calls`) at the lowest CPU
-// priority, where the kernel's scheduler gives the calls the cores first
-// and the ingester the time they leave; calllog_ingest=inline keeps it in
-// the serving process.
+// indexing work that may lag a moment behind. By default it runs in the
+// serving process; calllog_ingest=process runs it as a child process
+// (`xietong ingest-calls`) at the lowest CPU priority, isolated from the
+// calls' Go runtime (Go cannot give one goroutine a lower priority than
+// another; the kernel can give a process one). docs/decisions.md has the
+// measurements that left the default inline.
 
 // Intervals between ingest rounds: in process, short rounds keep each
 // burst small; in the child, bursts no longer delay calls, so longer rounds

@@ -72,7 +72,7 @@ func options() []option {
 		{"gateway_breaker_open", "10s", false, "how long a tripped upstream breaker stays open before half-open probes", func(c *Config, v string) (err error) { c.BreakerOpen, err = time.ParseDuration(v); return }},
 		{"centre_org", "", false, "organisation code of the information centre (信息中心): the middle level of sharing approvals and the approver of data demands; empty: the root organisation", func(c *Config, v string) error { c.CentreOrg = v; return nil }},
 		{"redis_prefix", "xietong:", false, "prefix of every Redis key; give each deployment sharing a Redis its own", func(c *Config, v string) error { c.RedisPrefix = v; return nil }},
-		{"calllog_ingest", "process", false, "where the call-log ingester runs: process (a child process at the lowest CPU priority, so that indexing the call log never delays a call) or inline (in the serving process)", func(c *Config, v string) error { c.CallLogIngest = v; return nil }},
+		{"calllog_ingest", "inline", false, "where the call-log ingester runs: inline (in the serving process) or process (a child process at the lowest CPU priority, isolated from the calls' Go runtime; see docs/decisions.md)", func(c *Config, v string) error { c.CallLogIngest = v; return nil }},
 		{"master_key", "", true, "32 hex digits (SM4 key) sealing secrets at rest; empty: <data_dir>/master.key", func(c *Config, v string) error { c.MasterKey = v; return nil }},
 	}
 }
