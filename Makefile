@@ -48,6 +48,7 @@ test-go: sdk/js/node_modules
 # Each fuzz target for a bounded time (FUZZTIME); a finding fails the run.
 test-fuzz:
 	go test -run '^$$' -fuzz '^FuzzRequest$$' -fuzztime $(FUZZTIME) ./internal/gateway
+	go test -run '^$$' -fuzz '^FuzzServerRequest$$' -fuzztime $(FUZZTIME) ./internal/gateway
 	go test -run '^$$' -fuzz '^FuzzCanonicalQuery$$' -fuzztime $(FUZZTIME) ./sdk/go
 	go test -run '^$$' -fuzz '^FuzzOpen$$' -fuzztime $(FUZZTIME) ./sdk/go
 	go test -run '^$$' -fuzz '^FuzzOpenEnvelope$$' -fuzztime $(FUZZTIME) ./sdk/go

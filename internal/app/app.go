@@ -189,9 +189,6 @@ func (a *App) buildHandler(ih *iam.Handler, ops *opsHandler, console fs.FS) http
 	return httpx.SecurityHeaders(mux)
 }
 
-// GatewayHandler is the data plane's handler (served on its own listener).
-func (a *App) GatewayHandler() http.Handler { return a.Gateway }
-
 // Close releases what New opened, in reverse order.
 func (a *App) Close() error {
 	for i := len(a.closeFns) - 1; i >= 0; i-- {
@@ -209,7 +206,7 @@ func (a *App) Serve(ctx context.Context, ready func(console, gateway string)) er
 	if err != nil {
 		return err
 	}
-	servers := []*http.Server{a.server(a.handler, 5*time.Minute)}
+	servers := []server{a.server(a.handler, 5*time.Minute)}
 	listeners := []net.Listener{console}
 	gwAddr := ""
 	if a.Config.GatewayListen != "" {
@@ -218,7 +215,7 @@ func (a *App) Serve(ctx context.Context, ready func(console, gateway string)) er
 			console.Close()
 			return err
 		}
-		servers = append(servers, a.server(a.Gateway, 2*time.Minute))
+		servers = append(servers, a.GatewayServer())
 		listeners = append(listeners, gl)
 		gwAddr = gl.Addr().String()
 	}
@@ -245,7 +242,7 @@ func (a *App) Serve(ctx context.Context, ready func(console, gateway string)) er
 	}
 	errc := make(chan error, len(servers))
 	for i, srv := range servers {
-		go func(srv *http.Server, ln net.Listener) { errc <- srv.Serve(ln) }(srv, listeners[i])
+		go func(srv server, ln net.Listener) { errc <- srv.Serve(ln) }(srv, listeners[i])
 	}
 	var first error
 	select {
@@ -265,6 +262,20 @@ func (a *App) Serve(ctx context.Context, ready func(console, gateway string)) er
 		return first
 	}
 	return nil
+}
+
+// server is what Serve runs on a listener: net/http's for the console, the
+// gateway's own for the data plane.
+type server interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+}
+
+// GatewayServer is the data plane's HTTP/1.1 server (gateway.Server: the
+// same timeouts and limits as the console's, a leaner loop per call).
+func (a *App) GatewayServer() *gateway.Server {
+	return &gateway.Server{Handler: a.Gateway, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, MaxBodyBytes: gateway.MaxBodyBytes, Log: a.log}
 }
 
 func (a *App) server(h http.Handler, writeTimeout time.Duration) *http.Server {

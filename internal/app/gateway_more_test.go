@@ -167,8 +167,19 @@ func TestCallerHangUpsDoNotTripTheBreaker(t *testing.T) {
 		f.client().Do(ctx, "GET", "/gw/slow", nil, nil)
 		cancel()
 	}
-	time.Sleep(100 * time.Millisecond)
+	time.Sleep(400 * time.Millisecond) // the abandoned calls' upstream answers arrive
 	if r := call(t, f.client(), "/gw/slow", nil); r.Status != 200 {
 		t.Fatalf("after callers hung up: %d %s (the breaker counted them against the upstream)", r.Status, r.Body)
+	}
+	// The call log says they were not answered: the audit must not claim a
+	// caller got data it never read.
+	if _, err := f.s.App.Ingester.Once(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var closed, ok200 int
+	f.s.App.DB.QueryRow(context.Background(), "SELECT COUNT(*) FROM gateway_calls WHERE path = '/gw/slow' AND code = 'gw_client_closed' AND status = 499").Scan(&closed)
+	f.s.App.DB.QueryRow(context.Background(), "SELECT COUNT(*) FROM gateway_calls WHERE path = '/gw/slow' AND status = 200").Scan(&ok200)
+	if closed != 8 || ok200 != 1 {
+		t.Fatalf("call log: %d calls logged gw_client_closed and %d answered, want 8 and 1", closed, ok200)
 	}
 }

@@ -2,8 +2,10 @@ package app_test
 
 import (
 	"context"
+	"net"
 	"net/http/httptest"
 	"testing"
+	"time"
 
 	"github.com/xietong/xietong/internal/app"
 	"github.com/xietong/xietong/internal/config"
@@ -30,13 +32,21 @@ func newTestServer(t testing.TB, d testutil.Dialect, opts ...func(*config.Config
 		t.Fatal(err)
 	}
 	srv := httptest.NewTLSServer(a.Handler())
-	gw := httptest.NewServer(a.GatewayHandler())
+	// The gateway through its own server, as serve runs it.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw := a.GatewayServer()
+	go gw.Serve(ln)
 	t.Cleanup(func() {
-		gw.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		gw.Shutdown(ctx)
 		srv.Close()
 		a.Close()
 	})
-	return &testServer{App: a, URL: srv.URL, GatewayURL: gw.URL, srv: srv}
+	return &testServer{App: a, URL: srv.URL, GatewayURL: "http://" + ln.Addr().String(), srv: srv}
 }
 
 // Client gives a new browser-like client of the server.

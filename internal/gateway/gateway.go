@@ -348,7 +348,7 @@ func (g *Gateway) forward(w http.ResponseWriter, c *call) {
 	}
 	slow := time.Since(started) > c.api.Timeout/2
 	switch {
-	case c.r.Context().Err() != nil:
+	case c.r.Context().Err() != nil || callerGone(w):
 		done(errCallerGone)
 		g.refuse(w, c, deny(499, "gw_client_closed", "调用方已断开连接", "The caller closed the connection"))
 		return
@@ -407,6 +407,14 @@ func (g *Gateway) forward(w http.ResponseWriter, c *call) {
 		return
 	}
 	g.respond(w, c, res.StatusCode, ct, body, false)
+}
+
+// callerGone reports whether the caller hung up while the upstream was
+// answering: net/http's server tells through the request's context, the
+// gateway's own Server (which runs no background read per call) when asked.
+func callerGone(w http.ResponseWriter) bool {
+	g, ok := w.(interface{ CallerGone() bool })
+	return ok && g.CallerGone()
 }
 
 func isJSON(ct string) bool {

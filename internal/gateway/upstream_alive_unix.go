@@ -31,3 +31,28 @@ func alive(c net.Conn) bool {
 	})
 	return err == nil && ok
 }
+
+// peerGone peeks, without blocking, at a caller's connection: an end of
+// file or a reset means the caller hung up. Data waiting (a pipelined
+// request) or nothing to read means it is still there. One system call.
+func peerGone(c net.Conn) bool {
+	if t, ok := c.(interface{ NetConn() net.Conn }); ok { // *tls.Conn
+		c = t.NetConn()
+	}
+	sc, ok := c.(syscall.Conn)
+	if !ok {
+		return false
+	}
+	rc, err := sc.SyscallConn()
+	if err != nil {
+		return true
+	}
+	var buf [1]byte
+	gone := false
+	err = rc.Read(func(fd uintptr) bool {
+		n, _, rerr := syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
+		gone = rerr == nil && n == 0 || rerr == syscall.ECONNRESET
+		return true
+	})
+	return err != nil || gone
+}
