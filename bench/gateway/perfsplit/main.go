@@ -66,7 +66,7 @@ func and(a, b func([]string) bool) func([]string) bool {
 }
 
 var rows = []row{
-	{"net/http server: conn.serve (everything about a request)", has("net/http.(*conn).serve")},
+	{"gateway server: srvConn.serve (everything about a request; net/http's conn.serve before 2a64bd2)", has(gw+"(*srvConn).serve", "net/http.(*conn).serve")},
 	{"  gateway ServeHTTP", has(gw + "(*Gateway).ServeHTTP")},
 	{"    authenticate (canonical string, signature verify)", has(gw + "authenticate.Check")},
 	{"      SM2 verify of the request", and(has(gw+"authenticate.Check"), has(sm2+"VerifyASN1WithSM2"))},
@@ -80,8 +80,8 @@ var rows = []row{
 	{"      respond (response string, signature, journal append)", has(gw + "(*Gateway).respond")},
 	{"        SM2 sign of the answer", and(has(gw+"(*Gateway).respond"), has(sm2+"SignASN1", sm2+"(*PrivateKey).Sign"))},
 	{"        Journal.Append (encode + write syscall)", has(cl + "(*Journal).Append")},
-	{"  writing the response to the socket (finishRequest)", has("net/http.(*response).finishRequest")},
-	{"  reading the request (readRequest)", has("net/http.(*conn).readRequest")},
+	{"  writing the response to the socket (finish; net/http: finishRequest)", has(gw+"(*respWriter).finish", "net/http.(*response).finishRequest")},
+	{"  reading the request (readRequest)", has(gw+"(*srvConn).readRequest", "net/http.(*conn).readRequest")},
 	{"upstream client transport goroutines (persistConn read/write loops)", has("net/http.(*persistConn).readLoop", "net/http.(*persistConn).writeLoop")},
 	{"call-log ingester (journal → SQLite, on a timer)", has(cl + "(*Ingester).segment")},
 	{"  json.Unmarshal of journal lines", and(has(cl+"(*Ingester).segment"), has("encoding/json.Unmarshal"))},
