@@ -31,6 +31,9 @@ const (
 	ingestEveryInline = 50 * time.Millisecond
 	ingestEveryChild  = 500 * time.Millisecond
 	ingestBatchChild  = 8192
+	// In process, the ingester rests twice as long as each statement took:
+	// at most a third of a core at any moment (calllog.Ingester.WithPace).
+	ingestPaceInline = 2
 )
 
 func (a *App) callDir() string { return filepath.Join(a.Config.DataDir, "calls") }
@@ -50,7 +53,7 @@ func (a *App) runIngester(ctx context.Context) {
 		return
 	}
 	defer release()
-	a.Ingester.Run(ctx, ingestEveryInline)
+	a.Ingester.WithPace(ingestPaceInline).Run(ctx, ingestEveryInline)
 }
 
 // superviseIngester keeps the ingester child running until ctx ends, then

@@ -26,7 +26,8 @@ type Ingester struct {
 	db    *db.DB
 	dir   string
 	log   *slog.Logger
-	batch int // records per transaction
+	batch int     // records per transaction
+	pace  float64 // after each statement, sleep pace × its duration (0: only yield)
 
 	mu      sync.Mutex // one round at a time
 	known   bool       // seg and off are the committed position
@@ -46,6 +47,18 @@ type Ingester struct {
 // transaction.
 func NewIngester(d *db.DB, dir string, log *slog.Logger) *Ingester {
 	return &Ingester{db: d, dir: dir, log: log, batch: 1024}
+}
+
+// WithPace makes the ingester rest after each INSERT for pace times as
+// long as the statement took, so that it takes at most 1/(1+pace) of a
+// core at any moment. In the serving process a round's statements run
+// back to back for milliseconds on one of the (two) cores the calls need,
+// and the calls queue behind them: the gateway's latency tail peaked at a
+// fixed phase of the ingester's timer (docs/benchmarks.md). Paced, the
+// same work is spread over the interval.
+func (in *Ingester) WithPace(pace float64) *Ingester {
+	in.pace = max(pace, 0)
+	return in
 }
 
 // WithBatch sets the most records per transaction (before the first
@@ -204,7 +217,6 @@ func (in *Ingester) segment(ctx context.Context, s int) (int, error) {
 					return total, err
 				}
 				total, nrec, in.off = total+nrec, 0, end
-				runtime.Gosched() // let the calls waiting for this core run between transactions
 			}
 		}
 		if n < len(in.buf) { // read up to the end of the file
@@ -292,14 +304,14 @@ func (in *Ingester) store(ctx context.Context, recs []Record, seg int, pos int64
 				r.Status, r.Code, r.LatencyUS, r.BytesIn, r.BytesOut, r.Records, r.SubjectIndex, r.SubjectSealed)
 		}
 		in.args = args
+		began := time.Now()
 		_, err = txStmts[k].ExecContext(ctx, args...)
 		clear(args) // the records' strings and bytes stay reachable otherwise
 		if err != nil {
 			return fmt.Errorf("calllog: insert: %w", err)
 		}
-		if recs = recs[n:]; len(recs) > 0 {
-			runtime.Gosched() // a statement takes a millisecond or two: let waiting calls have the core
-		}
+		in.rest(time.Since(began))
+		recs = recs[n:]
 	}
 	if _, err = tx.StmtContext(ctx, in.setPos).ExecContext(ctx, posKey, strconv.Itoa(seg)+":"+strconv.FormatInt(pos, 10), db.Now()); err != nil {
 		return err
@@ -308,6 +320,16 @@ func (in *Ingester) store(ctx context.Context, recs []Record, seg int, pos int64
 		return fmt.Errorf("db: commit: %w", err)
 	}
 	return nil
+}
+
+// rest lets the calls have the core after a statement that took d: a
+// paced rest, or at least a yield to the goroutines waiting.
+func (in *Ingester) rest(d time.Duration) {
+	if in.pace > 0 {
+		time.Sleep(time.Duration(float64(d) * in.pace))
+		return
+	}
+	runtime.Gosched()
 }
 
 func nullID(id int64) any {

@@ -36,8 +36,8 @@ func TestIngestWhileWriting(t *testing.T) {
 	}
 	var unreadable atomic.Int32
 	log := slog.New(countingHandler{slog.NewTextHandler(io.Discard, nil), &unreadable})
-	in := NewIngester(d, filepath.Join(dir, "calls"), log)
-	in.batch = 7 // small batches: many rounds meet a line being written
+	in := NewIngester(d, filepath.Join(dir, "calls"), log).WithPace(0.5) // paced, as serve runs it
+	in.batch = 7                                                         // small batches: many rounds meet a line being written
 	const n = 50000
 	var wg sync.WaitGroup
 	stop := make(chan struct{})
