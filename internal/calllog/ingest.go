@@ -325,8 +325,8 @@ func (in *Ingester) store(ctx context.Context, recs []Record, seg int, pos int64
 // rest lets the calls have the core after a statement that took d: a
 // paced rest, or at least a yield to the goroutines waiting.
 func (in *Ingester) rest(d time.Duration) {
-	if in.pace > 0 {
-		time.Sleep(time.Duration(float64(d) * in.pace))
+	if r := time.Duration(float64(d) * in.pace); r >= 200*time.Microsecond { // shorter sleeps cost more than they spread
+		time.Sleep(r)
 		return
 	}
 	runtime.Gosched()
