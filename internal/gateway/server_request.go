@@ -163,7 +163,7 @@ func (sc *srvConn) readRequest(bw *bufio.Writer, start time.Time) *badRequest {
 			}
 		}
 		var err error
-		if n, err = strconv.ParseInt(cl[0], 10, 64); err != nil || n < 0 || cl[0][0] == '+' {
+		if n, err = strconv.ParseInt(cl[0], 10, 64); err != nil || strings.Trim(cl[0], "0123456789") != "" { // digits only: no sign
 			return refusal(http.StatusBadRequest, "Content-Length 无效", "Invalid Content-Length")
 		}
 	}

@@ -111,6 +111,7 @@ func TestServerExchanges(t *testing.T) {
 		{"differing Content-Lengths", "POST /s HTTP/1.1\r\nHost: x\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd",
 			[]string{"HTTP/1.1 400"}, []string{"201"}},
 		{"a sign in Content-Length", "POST /s HTTP/1.1\r\nHost: x\r\nContent-Length: +3\r\n\r\nabc", []string{"HTTP/1.1 400"}, nil},
+		{"a minus in Content-Length", "POST /s HTTP/1.1\r\nHost: x\r\nContent-Length: -0\r\n\r\n", []string{"HTTP/1.1 400"}, nil},
 		{"other transfer codings", "POST /s HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", []string{"HTTP/1.1 501"}, nil},
 		{"no Host", "GET /h HTTP/1.1\r\n\r\n", []string{"HTTP/1.1 400", "Host"}, nil},
 		{"two Hosts", "GET /h HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", []string{"HTTP/1.1 400"}, nil},
