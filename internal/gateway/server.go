@@ -3,6 +3,7 @@ package gateway
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -201,6 +202,16 @@ func (sc *srvConn) serve() {
 		s.mu.Unlock()
 		s.draining.Done()
 	}()
+	if tc, ok := sc.c.(*tls.Conn); ok {
+		// A TLS handshake gets the header's time, not the idle time: a
+		// caller that opens connections and never finishes them holds
+		// nothing for long.
+		sc.c.SetDeadline(time.Now().Add(s.ReadHeaderTimeout))
+		if err := tc.Handshake(); err != nil {
+			return
+		}
+		sc.c.SetDeadline(time.Time{})
+	}
 	sc.br = readers.Get().(*bufio.Reader)
 	sc.br.Reset(sc.c)
 	bw := writers.Get().(*bufio.Writer)

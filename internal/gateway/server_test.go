@@ -3,11 +3,13 @@ package gateway
 import (
 	"bufio"
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"testing"
@@ -285,4 +287,40 @@ func FuzzServerRequest(f *testing.F) {
 		client.Close()
 		<-done
 	})
+}
+
+// Over TLS: calls are served; a connection that never finishes its
+// handshake is closed after ReadHeaderTimeout, not IdleTimeout.
+func TestServerTLS(t *testing.T) {
+	borrowed := httptest.NewTLSServer(http.NotFoundHandler()) // for its certificate and a client that trusts it
+	defer borrowed.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := &Server{Handler: echo, ReadHeaderTimeout: 200 * time.Millisecond, IdleTimeout: 10 * time.Second}
+	go s.Serve(tls.NewListener(ln, borrowed.TLS.Clone()))
+	defer s.Shutdown(context.Background())
+
+	res, err := borrowed.Client().Post("https://"+ln.Addr().String()+"/gw/tls?x=1", "text/plain", strings.NewReader("over tls"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != 201 || string(body) != "over tls" || !strings.HasPrefix(res.Header.Get("X-Seen"), "POST /gw/tls q=x=1") {
+		t.Fatalf("%d %q %q", res.StatusCode, body, res.Header.Get("X-Seen"))
+	}
+
+	c, err := net.Dial("tcp", ln.Addr().String())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	start := time.Now()
+	c.SetReadDeadline(time.Now().Add(5 * time.Second))
+	io.ReadAll(c) // returns when the server closes the connection
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("a silent TLS connection stayed open %v", d)
+	}
 }
