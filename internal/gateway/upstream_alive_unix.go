@@ -3,56 +3,54 @@
 package gateway
 
 import (
+	"errors"
 	"net"
 	"syscall"
 )
 
-// alive peeks, without blocking, at a pooled connection before a call
-// that must not be sent twice: an upstream that closed it (idle timeout,
-// restart) has left an end of file or a reset to read, and one that sent
-// anything unasked cannot be trusted with a request either. It costs one
-// system call. Connections without a descriptor (tests' pipes) count as
-// alive.
-func alive(c net.Conn) bool {
+// peek reads one byte of c without taking it and without blocking: n and
+// the error (EAGAIN: nothing to read). has is false for connections
+// without a descriptor (tests' pipes).
+func peek(c net.Conn) (n int, err error, has bool) {
 	sc, ok := c.(syscall.Conn)
 	if !ok {
-		return true
+		return 0, nil, false
 	}
 	rc, err := sc.SyscallConn()
 	if err != nil {
-		return false
+		return 0, err, true
 	}
 	var buf [1]byte
-	ok = false
-	err = rc.Read(func(fd uintptr) bool {
-		_, _, rerr := syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		ok = rerr == syscall.EAGAIN || rerr == syscall.EWOULDBLOCK
+	if cerr := rc.Read(func(fd uintptr) bool {
+		n, _, err = syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
 		return true
-	})
-	return err == nil && ok
+	}); cerr != nil {
+		return 0, cerr, true
+	}
+	return n, err, true
 }
 
-// peerGone peeks, without blocking, at a caller's connection: an end of
-// file or a reset means the caller hung up. Data waiting (a pipelined
-// request) or nothing to read means it is still there. One system call.
+func wouldBlock(err error) bool {
+	return errors.Is(err, syscall.EAGAIN) || errors.Is(err, syscall.EWOULDBLOCK)
+}
+
+// alive peeks at a pooled connection before a call that must not be sent
+// twice: an upstream that closed it (idle timeout, restart) has left an
+// end of file or a reset to read, and one that sent anything unasked
+// cannot be trusted with a request either. One system call. Connections
+// without a descriptor count as alive.
+func alive(c net.Conn) bool {
+	_, err, has := peek(c)
+	return !has || wouldBlock(err)
+}
+
+// peerGone peeks at a caller's connection: an end of file or an error
+// means the caller hung up; data waiting (a pipelined request) or nothing
+// to read means it is still there. One system call.
 func peerGone(c net.Conn) bool {
 	if t, ok := c.(interface{ NetConn() net.Conn }); ok { // *tls.Conn
 		c = t.NetConn()
 	}
-	sc, ok := c.(syscall.Conn)
-	if !ok {
-		return false
-	}
-	rc, err := sc.SyscallConn()
-	if err != nil {
-		return true
-	}
-	var buf [1]byte
-	gone := false
-	err = rc.Read(func(fd uintptr) bool {
-		n, _, rerr := syscall.Recvfrom(int(fd), buf[:], syscall.MSG_PEEK|syscall.MSG_DONTWAIT)
-		gone = rerr == nil && n == 0 || rerr == syscall.ECONNRESET
-		return true
-	})
-	return err != nil || gone
+	n, err, has := peek(c)
+	return has && (err == nil && n == 0 || err != nil && !wouldBlock(err))
 }
