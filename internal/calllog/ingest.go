@@ -55,7 +55,9 @@ func NewIngester(d *db.DB, dir string, log *slog.Logger) *Ingester {
 // back to back for milliseconds on one of the (two) cores the calls need,
 // and the calls queue behind them: the gateway's latency tail peaked at a
 // fixed phase of the ingester's timer (docs/benchmarks.md). Paced, the
-// same work is spread over the interval.
+// same work is spread over the interval; its transaction, and the SQLite
+// write lock other writers wait for, lasts 1+pace times as long (a few
+// milliseconds a round).
 func (in *Ingester) WithPace(pace float64) *Ingester {
 	in.pace = max(pace, 0)
 	return in
