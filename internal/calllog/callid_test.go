@@ -15,8 +15,8 @@ func TestCallIDsSortByTime(t *testing.T) {
 	seen := map[string]bool{}
 	for i := 0; i < 5000; i++ {
 		id := NewCallID(start.Add(time.Duration(i) * 700 * time.Microsecond))
-		if len(id) != CallIDLen || seen[id] {
-			t.Fatalf("id %d %q: wrong length or a repeat", i, id)
+		if len(id) != CallIDLen || seen[id] || id[0] < 'A' || id[0] > 'Z' {
+			t.Fatalf("id %d %q: wrong length, a repeat, or not starting with a capital letter", i, id)
 		}
 		for _, c := range id {
 			if !('A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_') {
