@@ -97,8 +97,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	if err := a.Consumers.EnsurePlatformKey(ctx); err != nil {
 		return fail(err)
 	}
-	callDir := filepath.Join(cfg.DataDir, "calls")
-	if a.journal, err = calllog.OpenJournal(callDir); err != nil {
+	if a.journal, err = calllog.OpenJournal(callDir(cfg.DataDir)); err != nil {
 		return fail(err)
 	}
 	a.closeFns = append(a.closeFns, func() { a.journal.Sync(); a.journal.Close() })
@@ -142,7 +141,8 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	if err != nil {
 		return fail(err)
 	}
-	a.Ingester = calllog.NewIngester(d, callDir, logger) // Serve runs it here or in a child (ingest.go); tests call Once
+	// Serve runs it here, paced, or in a child (ingest.go); tests call Once.
+	a.Ingester = calllog.NewIngester(d, callDir(cfg.DataDir), logger).WithPace(ingestPaceInline)
 	calls := calllog.NewHandler(d, box, func(s string) string { return gateway.SubjectIndex(indexKey, s) }, a.Audit)
 	a.Routes = routes(ih, audit.NewHandler(a.Audit, logger), ops, consumer.NewHandler(a.Consumers), calls, a.Gateway,
 		datasource.NewHandler(a.Sources), dataapi.NewHandler(a.DataAPIs), catalog.NewHandler(a.Catalog), sharing.NewHandler(a.Sharing),
@@ -271,11 +271,10 @@ type server interface {
 	Shutdown(context.Context) error
 }
 
-// GatewayServer is the data plane's HTTP/1.1 server (gateway.Server: the
-// same timeouts and limits as the console's, a leaner loop per call).
+// GatewayServer is the data plane's HTTP/1.1 server (gateway.Server, whose
+// defaults are the console's timeouts and limits; a leaner loop per call).
 func (a *App) GatewayServer() *gateway.Server {
-	return &gateway.Server{Handler: a.Gateway, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
-		WriteTimeout: 2 * time.Minute, IdleTimeout: 2 * time.Minute, MaxHeaderBytes: 64 << 10, MaxBodyBytes: gateway.MaxBodyBytes, Log: a.log}
+	return &gateway.Server{Handler: a.Gateway, Log: a.log}
 }
 
 func (a *App) server(h http.Handler, writeTimeout time.Duration) *http.Server {

@@ -36,7 +36,8 @@ const (
 	ingestPaceInline = 2
 )
 
-func (a *App) callDir() string { return filepath.Join(a.Config.DataDir, "calls") }
+// callDir is the call journal's folder in the data dir.
+func callDir(dataDir string) string { return filepath.Join(dataDir, "calls") }
 
 // runIngester ingests until ctx ends, then once more; in a child process
 // when configured and supported, else in this process.
@@ -45,7 +46,7 @@ func (a *App) runIngester(ctx context.Context) {
 		a.superviseIngester(ctx)
 		return
 	}
-	release, err := calllog.LockIngest(ctx, a.callDir())
+	release, err := calllog.LockIngest(ctx, callDir(a.Config.DataDir))
 	if err != nil {
 		if ctx.Err() == nil {
 			a.log.Error("call log: ingest lock", "err", err)
@@ -53,7 +54,7 @@ func (a *App) runIngester(ctx context.Context) {
 		return
 	}
 	defer release()
-	a.Ingester.WithPace(ingestPaceInline).Run(ctx, ingestEveryInline)
+	a.Ingester.Run(ctx, ingestEveryInline)
 }
 
 // superviseIngester keeps the ingester child running until ctx ends, then
@@ -93,7 +94,7 @@ func IngestCalls(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 		return err
 	}
 	defer d.Close()
-	dir := filepath.Join(cfg.DataDir, "calls")
+	dir := callDir(cfg.DataDir)
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	go cancelWhenOrphaned(ctx, cancel)

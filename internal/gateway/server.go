@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -237,13 +236,12 @@ func (sc *srvConn) serve() {
 		sc.idle.Store(false)
 		start := time.Now()
 		sc.c.SetReadDeadline(start.Add(s.ReadHeaderTimeout))
-		if bad := sc.readRequest(bw, start); bad != nil {
-			sc.refuse(bw, bad)
+		if bad := sc.readRequest(start); bad != nil {
+			sc.refuse(bad)
 			return
 		}
 		keep := !sc.req.Close
-		sc.w.reset(sc.req.Method == http.MethodHead, !keep)
-		sc.w.noChunks = sc.req.ProtoMinor == 0
+		sc.w.reset(sc.req.Method == http.MethodHead, !keep, sc.req.ProtoMinor == 0)
 		sc.c.SetWriteDeadline(time.Now().Add(s.WriteTimeout)) // covers an answer streamed while the handler runs
 		s.Handler.ServeHTTP(&sc.w, sc.req)
 		if s.closing.Load() && !sc.w.streamed {
@@ -263,14 +261,9 @@ func (sc *srvConn) serve() {
 
 // refuse answers a request refused before the handler and ends the
 // connection (what follows it on the connection cannot be trusted).
-func (sc *srvConn) refuse(bw *bufio.Writer, bad *badRequest) {
-	p := httpx.NewProblem(bad.status, "gw_bad_request", bad.zh, bad.en)
-	body, _ := json.Marshal(p)
-	sc.w.reset(false, true)
-	sc.w.noChunks = false
-	sc.w.hdr["Content-Type"] = []string{"application/problem+json"}
-	sc.w.WriteHeader(bad.status)
-	sc.w.Write(body)
+func (sc *srvConn) refuse(bad *badRequest) {
+	sc.w.reset(false, true, false)
 	sc.c.SetWriteDeadline(time.Now().Add(sc.s.WriteTimeout))
+	httpx.WriteProblem(&sc.w, httpx.NewProblem(bad.status, "gw_bad_request", bad.zh, bad.en))
 	sc.w.finish()
 }

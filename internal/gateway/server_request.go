@@ -60,7 +60,7 @@ func (sc *srvConn) readLine(budget *int) ([]byte, *badRequest) {
 }
 
 // readRequest reads a request line, header and body into sc.req.
-func (sc *srvConn) readRequest(bw *bufio.Writer, start time.Time) *badRequest {
+func (sc *srvConn) readRequest(start time.Time) *badRequest {
 	s, r := sc.s, sc.req
 	budget := s.MaxHeaderBytes
 	line, bad := sc.readLine(&budget)
@@ -142,7 +142,7 @@ func (sc *srvConn) readRequest(bw *bufio.Writer, start time.Time) *badRequest {
 		r.Host = hosts[0]
 	}
 	conn := h["Connection"]
-	r.Close = hasToken(conn, "close") || r.ProtoMinor == 0 && !hasToken(conn, "keep-alive")
+	r.Close = httpguts.HeaderValuesContainsToken(conn, "close") || r.ProtoMinor == 0 && !httpguts.HeaderValuesContainsToken(conn, "keep-alive")
 
 	// The body, read whole (the gateway reads it whole anyway).
 	te, cl := h["Transfer-Encoding"], h["Content-Length"]
@@ -176,8 +176,8 @@ func (sc *srvConn) readRequest(bw *bufio.Writer, start time.Time) *badRequest {
 		return nil
 	}
 	sc.c.SetReadDeadline(start.Add(s.ReadTimeout))
-	if hasToken(h["Expect"], "100-continue") {
-		if _, err := bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n"); err != nil || bw.Flush() != nil {
+	if httpguts.HeaderValuesContainsToken(h["Expect"], "100-continue") {
+		if _, err := sc.w.bw.WriteString("HTTP/1.1 100 Continue\r\n\r\n"); err != nil || sc.w.bw.Flush() != nil {
 			return errMalformed
 		}
 	}
@@ -227,12 +227,16 @@ func method(b []byte) string {
 // validValue: no control characters but horizontal tab (RFC 9110 §5.5).
 func validValue(b []byte) bool {
 	for _, c := range b {
-		if c < ' ' && c != '\t' || c == 0x7f {
+		if isCtl(c) {
 			return false
 		}
 	}
 	return true
 }
+
+// isCtl reports a control character other than horizontal tab: never in a
+// header value, read or written.
+func isCtl(c byte) bool { return c < ' ' && c != '\t' || c == 0x7f }
 
 func validToken(b []byte) bool {
 	for _, c := range b {
@@ -241,9 +245,4 @@ func validToken(b []byte) bool {
 		}
 	}
 	return true
-}
-
-// hasToken reports whether a comma-separated header holds tok (any case).
-func hasToken(vals []string, tok string) bool {
-	return len(vals) > 0 && httpguts.HeaderValuesContainsToken(vals, tok)
 }

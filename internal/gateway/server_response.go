@@ -33,9 +33,9 @@ const bufferedBody = 1 << 20
 
 var _ http.ResponseWriter = (*respWriter)(nil)
 
-func (w *respWriter) reset(head, closing bool) {
+func (w *respWriter) reset(head, closing, noChunks bool) {
 	clear(w.hdr)
-	w.status, w.wroteHeader, w.head, w.closing, w.streamed = 0, false, head, closing, false
+	w.status, w.wroteHeader, w.head, w.closing, w.noChunks, w.streamed = 0, false, head, closing, noChunks, false
 	if cap(w.body) > 64<<10 {
 		w.body = nil
 	}
@@ -87,10 +87,15 @@ func (w *respWriter) finish() error {
 		return w.bw.Flush()
 	}
 	writeHead(w.bw, w, len(w.body))
-	if w.status != http.StatusNoContent && w.status != http.StatusNotModified {
+	if !w.bodiless() {
 		w.bw.Write(w.body)
 	}
 	return w.bw.Flush()
+}
+
+// bodiless: answers that carry neither a body nor its length.
+func (w *respWriter) bodiless() bool {
+	return w.status == http.StatusNoContent || w.status == http.StatusNotModified
 }
 
 func writeChunk(bw *bufio.Writer, p []byte) error {
@@ -126,9 +131,8 @@ func writeHead(bw *bufio.Writer, w *respWriter, length int) {
 			bw.WriteString("\r\n")
 		}
 	}
-	bodiless := w.status == http.StatusNoContent || w.status == http.StatusNotModified
 	switch {
-	case bodiless:
+	case w.bodiless():
 	case length >= 0 && !(w.head && length == 0):
 		bw.WriteString("Content-Length: ")
 		bw.Write(strconv.AppendInt(num[:0], int64(length), 10))
@@ -147,10 +151,10 @@ func writeHead(bw *bufio.Writer, w *respWriter, length int) {
 // does the same).
 func writeValue(bw *bufio.Writer, v string) {
 	for i := 0; i < len(v); i++ {
-		if c := v[i]; c < ' ' && c != '\t' || c == 0x7f {
+		if isCtl(v[i]) {
 			b := []byte(v)
 			for j := i; j < len(b); j++ {
-				if b[j] < ' ' && b[j] != '\t' || b[j] == 0x7f {
+				if isCtl(b[j]) {
 					b[j] = ' '
 				}
 			}

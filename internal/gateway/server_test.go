@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -267,7 +268,11 @@ func FuzzServerRequest(f *testing.F) {
 	} {
 		f.Add(s)
 	}
-	s := &Server{Handler: echo, MaxBodyBytes: 1 << 10, MaxHeaderBytes: 4 << 10, IdleTimeout: 50 * time.Millisecond, ReadHeaderTimeout: 50 * time.Millisecond, ReadTimeout: 50 * time.Millisecond}
+	// serve recovers a panic (one call must not take the process down) and
+	// logs it: the log is where a panic shows.
+	var logged lockedBuffer
+	s := &Server{Handler: echo, MaxBodyBytes: 1 << 10, MaxHeaderBytes: 4 << 10, IdleTimeout: 50 * time.Millisecond, ReadHeaderTimeout: 50 * time.Millisecond, ReadTimeout: 50 * time.Millisecond,
+		Log: slog.New(slog.NewTextHandler(&logged, nil))}
 	s.init()
 	f.Fuzz(func(t *testing.T, raw string) {
 		if strings.Contains(raw, "/panic") || strings.Contains(raw, "/slow") {
@@ -286,7 +291,31 @@ func FuzzServerRequest(f *testing.F) {
 		io.Copy(io.Discard, client)
 		client.Close()
 		<-done
+		if out := logged.take(); strings.Contains(out, "panic") {
+			t.Fatalf("serving %q panicked: %s", raw, out)
+		}
 	})
+}
+
+// lockedBuffer collects log output from the connections' goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+// take returns what was written since the last take.
+func (l *lockedBuffer) take() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	s := l.b.String()
+	l.b.Reset()
+	return s
 }
 
 // Over TLS: calls are served; a connection that never finishes its
