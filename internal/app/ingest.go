@@ -23,12 +23,15 @@ import (
 // another; the kernel can give a process one). docs/decisions.md has the
 // measurements that left the default inline.
 
-// Intervals between ingest rounds: in process, short rounds keep each
-// burst small; in the child, bursts no longer delay calls, so longer rounds
-// make fewer, larger transactions, with SQLite tuned for bulk inserts —
-// about a quarter of the CPU per record (calllog's BenchmarkIngest).
+// Intervals between ingest rounds. A round has a fixed cost (at each
+// commit every index's edge pages go to the WAL), so longer rounds cost
+// less per record: in process, 200-ms rounds took half the time per record
+// of 50-ms ones (calllog's BenchmarkIngest) and the gateway's maximum rose
+// by about a sixth (docs/benchmarks.md); pacing keeps the longer rounds
+// from delaying calls. The child goes further: 500-ms rounds, larger
+// transactions, SQLite tuned for bulk inserts.
 const (
-	ingestEveryInline = 50 * time.Millisecond
+	ingestEveryInline = 200 * time.Millisecond
 	ingestEveryChild  = 500 * time.Millisecond
 	ingestBatchChild  = 8192
 	// In process, the ingester rests twice as long as each statement took:
