@@ -262,7 +262,7 @@ func main() {
 			}
 		}
 		fmt.Println("  (a periodic stall shows as a peak at a fixed phase; xietong's call-log ingester runs on a timer:")
-		fmt.Println("   every 200 ms up to commit ddbdba5, every 50 ms since, paced since 1db20c9; in a child process, every 500 ms)")
+		fmt.Println("   every 200 ms up to commit ddbdba5, every 50 ms from then, paced since 1db20c9, every 200 ms again since fcd286b;\n   in a child process, every 500 ms)")
 	}
 	if errSM2 == nil {
 		fmt.Printf("\nSM2 (gmsm, %d cores): %.0f verify/s, %.0f sign/s; one verify + one sign (the gateway's SM2 work per call): %.0f/s (other CPU %.2f cores)\n",
