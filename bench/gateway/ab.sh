@@ -3,7 +3,8 @@
 # the upstream and one xietong with the given environment, configure it,
 # measure the maximum with wrk (2 threads, 64 connections, 10 s after 3 s),
 # the CPU per call of serve and of its children, then RATE req/s open loop
-# for 10 s. Compare two settings by alternating runs, e.g.:
+# for 10 s, with the worst latency by phase of a 200-ms cycle. Compare two
+# settings by alternating runs, e.g.:
 #   for i in 1 2 3; do bash bench/gateway/ab.sh 4000; bash bench/gateway/ab.sh 4000 XIETONG_CALLLOG_INGEST=process; done
 # Needs wrk (run.sh installs it). Loopback only; every process it starts is stopped on exit.
 set -euo pipefail
@@ -47,6 +48,11 @@ awk -v r="$(val rps)" -v p="$(val p99_us)" -v a=$((a1 - a0)) -v s=$((s1 - s0)) -
 	printf "%s max %.0f req/s  p99 %.1f ms  CPU per call: serve %.1f µs, children %.1f µs\n", (e == "" ? "(defaults)" : e), r, p / 1000, s * 1e6 / hz / (r * 10), (a - s) * 1e6 / hz / (r * 10) }'
 for i in $(seq 60); do x=$(all); sleep 1; y=$(all); ((y - x < HZ / 20)) && break; done
 "$B/sign" -creds "$T/creds.json" -mode hmac -n $((RATE * 14)) -out "$T/rate.req" 2>/dev/null
-"$B/rate" -url "http://127.0.0.1:$GW" -rate "$RATE" -warmup 2s -duration 10s -name ab -file "$T/rate.req" -out "$T/rate.json" >/dev/null 2>&1
+"$B/rate" -url "http://127.0.0.1:$GW" -rate "$RATE" -warmup 2s -duration 10s -name ab -file "$T/rate.req" -out "$T/rate.json" \
+	-timeline "$T/timeline.tsv" >/dev/null 2>&1
 sed -e 's/[{}"]//g' -e 's/,/ /g' "$T/rate.json" | tr -s ' \n' ' ' | grep -oE '(^| )(achieved_rps|p50_us|p99_us|p999_us|max_us|late_over_1ms|send_p99_us): [0-9.]+' | tr '\n' ' '
 echo
+# The worst latency by phase of a 200-ms cycle (mean of each 10-ms bucket's max, ms): a
+# periodic stall, such as an ingest round, shows as a peak at a fixed phase.
+awk -F'\t' 'NR > 1 { i = int(($1 % 200) / 10); s[i] += $3; n[i]++ }
+	END { printf "200-ms fold (ms):"; for (i = 0; i < 20; i++) printf " %.1f", (n[i] ? s[i] / n[i] / 1000 : 0); print "" }' "$T/timeline.tsv"
