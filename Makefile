@@ -10,9 +10,9 @@ DATA    ?= ./xietong-data
 LISTEN  ?= 127.0.0.1:8443
 
 # Fuzzing is bounded by a count of inputs per target (about ten seconds each here), not by a
-# duration: Go 1.26's coordinator can fail a target with "context deadline exceeded" when a
-# -fuzztime duration ends mid-call (go.dev/issue/75804, fixed in Go 1.27). FUZZSCALE multiplies
-# every count for a longer run, e.g. make test-fuzz FUZZSCALE=10.
+# duration: when a -fuzztime duration ends, Go 1.26's coordinator (internal/fuzz, stop) can take
+# the deadline for a worker's failure and fail the target with "context deadline exceeded" and no
+# crasher (go.dev/issue/75804). FUZZSCALE multiplies every count, e.g. make test-fuzz FUZZSCALE=10.
 FUZZSCALE ?= 1
 fuzz = go test -run '^$$' -fuzz '^$(1)$$' -fuzztime $$(( $(2) * $(FUZZSCALE) ))x $(3)
 
