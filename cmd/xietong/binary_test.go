@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -22,14 +23,40 @@ import (
 
 // Helpers of the tests that build and run the real binary.
 
-// buildBinary builds xietong into dir.
-func buildBinary(t *testing.T, dir string) string {
-	t.Helper()
-	bin := filepath.Join(dir, "xietong")
-	if out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
+// builtBinary is the xietong binary the tests run, built once per test
+// process (linking it takes seconds) into a folder TestMain removes.
+var builtBinary struct {
+	once     sync.Once
+	dir, bin string
+	err      error
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	if builtBinary.dir != "" {
+		os.RemoveAll(builtBinary.dir)
 	}
-	return bin
+	os.Exit(code)
+}
+
+// buildBinary returns the path of the xietong binary, building it on the
+// first call.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	b := &builtBinary
+	b.once.Do(func() {
+		if b.dir, b.err = os.MkdirTemp("", "xietong-bin-"); b.err != nil {
+			return
+		}
+		b.bin = filepath.Join(b.dir, "xietong")
+		if out, err := exec.Command("go", "build", "-o", b.bin, ".").CombinedOutput(); err != nil {
+			b.err = fmt.Errorf("%v\n%s", err, out)
+		}
+	})
+	if b.err != nil {
+		t.Fatalf("build: %v", b.err)
+	}
+	return b.bin
 }
 
 // startBinary runs `xietong serve` on dataDir (extra environment in env)

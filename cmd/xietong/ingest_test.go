@@ -22,9 +22,8 @@ func TestIngesterIsALowPriorityChild(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the real binary")
 	}
-	dir := t.TempDir()
-	bin := buildBinary(t, dir)
-	data := filepath.Join(dir, "data")
+	bin := buildBinary(t)
+	data := filepath.Join(t.TempDir(), "data")
 	proc, console, gw := startBinary(t, bin, data, "XIETONG_CALLLOG_INGEST=process")
 
 	// The child, once it has exec'd (until then its command line reads empty or as serve's).

@@ -17,9 +17,8 @@ func TestKillUnderLoadLosesNoAnsweredCall(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and kills the real binary")
 	}
-	dir := t.TempDir()
-	bin := buildBinary(t, dir)
-	data := filepath.Join(dir, "data")
+	bin := buildBinary(t)
+	data := filepath.Join(t.TempDir(), "data")
 	proc, console, gw := startBinary(t, bin, data)
 
 	up := jsonUpstream(t)

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -103,7 +102,7 @@ func IngestCalls(ctx context.Context, cfg *config.Config, log *slog.Logger) erro
 	go cancelWhenOrphaned(ctx, cancel)
 	release, err := calllog.LockIngest(ctx, dir)
 	if err != nil {
-		return fmt.Errorf("call log: ingest lock: %w", err)
+		return err // "calllog: ingest lock: …"
 	}
 	defer release()
 	calllog.NewIngester(d, dir, log).WithBatch(ingestBatchChild).Run(ctx, ingestEveryChild)

@@ -38,7 +38,7 @@ func LockIngest(ctx context.Context, dir string) (release func(), err error) {
 		select {
 		case <-ctx.Done():
 			f.Close()
-			return nil, ctx.Err()
+			return nil, fmt.Errorf("calllog: ingest lock: %w", ctx.Err())
 		case <-time.After(100 * time.Millisecond):
 		}
 	}

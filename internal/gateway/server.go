@@ -118,17 +118,25 @@ func (s *Server) Serve(ln net.Listener) error {
 		pause = 0
 		sc := &srvConn{s: s, c: c}
 		sc.idle.Store(true)
-		s.mu.Lock()
-		if s.closing.Load() {
-			s.mu.Unlock()
+		if !s.track(sc) {
 			c.Close()
 			return http.ErrServerClosed
 		}
-		s.conns[sc] = struct{}{}
-		s.draining.Add(1)
-		s.mu.Unlock()
 		go sc.serve()
 	}
+}
+
+// track registers a connection that serve will end (and untrack); false
+// once the server is shutting down.
+func (s *Server) track(sc *srvConn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		return false
+	}
+	s.conns[sc] = struct{}{}
+	s.draining.Add(1)
+	return true
 }
 
 // Shutdown stops accepting, closes idle connections, and waits for the

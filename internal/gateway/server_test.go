@@ -280,10 +280,7 @@ func FuzzServerRequest(f *testing.F) {
 		}
 		client, server := net.Pipe()
 		sc := &srvConn{s: s, c: server}
-		s.mu.Lock()
-		s.conns[sc] = struct{}{}
-		s.draining.Add(1)
-		s.mu.Unlock()
+		s.track(sc)
 		done := make(chan struct{})
 		go func() { sc.serve(); close(done) }()
 		go func() { io.WriteString(client, raw) }()
