@@ -20,7 +20,7 @@ cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; sleep
 trap cleanup EXIT
 B=$T/bin
 mkdir -p "$B"
-(cd "$ROOT" && go build -o "$B/" ./cmd/xietong ./bench/gateway/upstream ./bench/gateway/setup ./bench/gateway/sign ./bench/gateway/rate)
+(cd "$ROOT" && go build -o "$B/" ./cmd/xietong ./bench/gateway/upstream ./bench/gateway/setup ./bench/gateway/sign ./bench/gateway/rate ./bench/gateway/wakeprobe)
 port() { local p; for _ in $(seq 200); do p=$((20000 + RANDOM % 30000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; exit 1; }
 UP=$(port) CON=$(port) GW=$(port)
 PASS='Bench#Bootstrap-2026!'
@@ -48,11 +48,16 @@ awk -v r="$(val rps)" -v p="$(val p99_us)" -v a=$((a1 - a0)) -v s=$((s1 - s0)) -
 	printf "%s max %.0f req/s  p99 %.1f ms  CPU per call: serve %.1f µs, children %.1f µs\n", (e == "" ? "(defaults)" : e), r, p / 1000, s * 1e6 / hz / (r * 10), (a - s) * 1e6 / hz / (r * 10) }'
 for i in $(seq 60); do x=$(all); sleep 1; y=$(all); ((y - x < HZ / 20)) && break; done
 "$B/sign" -creds "$T/creds.json" -mode hmac -n $((RATE * 14)) -out "$T/rate.req" 2>/dev/null
+(sleep 2 && exec "$B/wakeprobe" -duration 10s -out "$T/wake.json") &
+WP=$!
 "$B/rate" -url "http://127.0.0.1:$GW" -rate "$RATE" -warmup 2s -duration 10s -name ab -file "$T/rate.req" -out "$T/rate.json" \
 	-timeline "$T/timeline.tsv" >/dev/null 2>&1
+wait "$WP" || true
 sed -e 's/[{}"]//g' -e 's/,/ /g' "$T/rate.json" | tr -s ' \n' ' ' | grep -oE '(^| )(achieved_rps|p50_us|p99_us|p999_us|max_us|late_over_1ms|send_p99_us): [0-9.]+' | tr '\n' ' '
 echo
 # The worst latency by phase of a 200-ms cycle (mean of each 10-ms bucket's max, ms): a
 # periodic stall, such as an ingest round, shows as a peak at a fixed phase.
 awk -F'\t' 'NR > 1 { i = int(($1 % 200) / 10); s[i] += $3; n[i]++ }
 	END { printf "200-ms fold (ms):"; for (i = 0; i < 20; i++) printf " %.1f", (n[i] ? s[i] / n[i] / 1000 : 0); print "" }' "$T/timeline.tsv"
+# How late this machine woke a thread sleeping 1 ms meanwhile (bench/gateway/wakeprobe).
+sed -e 's/[{}"]//g' -e 's/,/ /g' -e 's/^/wake-up lateness beside it (µs): /' "$T/wake.json" 2>/dev/null || true

@@ -88,13 +88,13 @@ if ((PROFILE)) && ! perf stat -e cpu-clock true >/dev/null 2>&1; then
 fi
 
 mkdir -p "$RES" "$TMP/bin"
-rm -f "$RES"/wrk-*.txt "$RES"/rate-*.json "$RES"/timeline-*.tsv "$RES"/*.cpu "$RES"/sm2speed.json "$RES"/openssl-sm2.txt "$RES"/openssl-sm2-multi.txt "$RES"/profile-*.txt "$RES"/latest.json \
+rm -f "$RES"/wrk-*.txt "$RES"/rate-*.json "$RES"/timeline-*.tsv "$RES"/*.cpu "$RES"/sm2speed.json "$RES"/openssl-sm2.txt "$RES"/openssl-sm2-multi.txt "$RES"/wake-*.json "$RES"/profile-*.txt "$RES"/latest.json \
 	"$RES"/probe.log "$RES"/events.txt "$RES"/xietong-warnings.log "$RES"/report.txt
 rm -rf "$RES/logs"
 log "building xietong and the bench programs"
 (cd "$ROOT" && go build -o "$TMP/bin/xietong" ./cmd/xietong &&
 	go build -o "$TMP/bin/" ./bench/gateway/upstream ./bench/gateway/setup ./bench/gateway/sign ./bench/gateway/rate \
-		./bench/gateway/sm2speed ./bench/gateway/report ./bench/gateway/probe ./bench/gateway/perfsplit)
+		./bench/gateway/sm2speed ./bench/gateway/report ./bench/gateway/probe ./bench/gateway/perfsplit ./bench/gateway/wakeprobe)
 B=$TMP/bin
 
 # ---- helpers ----
@@ -354,23 +354,35 @@ rate_run() { # name url pid [rate flags...]
 		[[ $name == upstream ]] || gw_ready
 		wait_quiet
 		[[ $name == upstream ]] || "$B/sign" -creds "$TMP/creds.json" -mode hmac -n $((HALF * (RATE_WARMUP + RATE_DURATION) + 1000)) -out "$TMP/rate.req"
-		rm -f "$TMP/try.cpu"
+		rm -f "$TMP/try.cpu" "$TMP/try-wake.json"
 		cpu_begin "$pid"
 		(
+			# Beside the load, over its measured part: how late the machine
+			# wakes a sleeping thread meanwhile (its CPU counts as the client's).
+			(sleep "$RATE_WARMUP" && exec "$B/wakeprobe" -duration "${RATE_DURATION}s" -out "$TMP/try-wake.json") &
 			"$B/rate" -url "$url" -rate "$HALF" -warmup "${RATE_WARMUP}s" -duration "${RATE_DURATION}s" -name "$name" -out "$TMP/try.json" \
 				-timeline "$TMP/try.tsv" "$@" >/dev/null
+			wait
 			child_cpu >"$TMP/client.cpu"
 		)
 		cpu_end "$TMP/try.cpu" "$(cat "$TMP/client.cpu")" "$pid"
 		if keep_best "$TMP/try.cpu" "$RES/rate-$name.cpu" "$TMP/try.json" "$RES/rate-$name.json"; then
 			cp "$TMP/try.tsv" "$RES/timeline-$name.tsv"
+			cp "$TMP/try-wake.json" "$RES/wake-$name.json" 2>/dev/null || true
 			break
 		fi
 		# keep_best kept the least disturbed try: keep its timeline with it
-		cmp -s "$TMP/try.json" "$RES/rate-$name.json" && cp "$TMP/try.tsv" "$RES/timeline-$name.tsv"
+		if cmp -s "$TMP/try.json" "$RES/rate-$name.json"; then
+			cp "$TMP/try.tsv" "$RES/timeline-$name.tsv"
+			cp "$TMP/try-wake.json" "$RES/wake-$name.json" 2>/dev/null || true
+		fi
 	done
 	rm -f "$TMP/rate.req"
 }
+# The same probe with nothing loading the machine: its own floor.
+wait_idle
+wait_quiet
+"$B/wakeprobe" -duration "${RATE_DURATION}s" -out "$RES/wake-idle.json" || echo "wakeprobe failed" >&2
 rate_run upstream "http://127.0.0.1:$UP_PORT" "$UP_PID" -path "/person?$QUERY"
 rate_run xietong-hmac "http://127.0.0.1:$GW_PORT" "$XT_PID" -file "$TMP/rate.req"
 

@@ -27,8 +27,8 @@ import (
 // less per record: in process, 200-ms rounds took half the time per record
 // of 50-ms ones (calllog's BenchmarkIngest) and the gateway's maximum rose
 // by about a sixth (docs/benchmarks.md); pacing keeps the longer rounds
-// from delaying calls. The child goes further: 500-ms rounds, larger
-// transactions, SQLite tuned for bulk inserts.
+// from delaying calls. The child goes further: 500-ms rounds and larger
+// transactions.
 const (
 	ingestEveryInline = 200 * time.Millisecond
 	ingestEveryChild  = 500 * time.Millisecond
@@ -91,7 +91,7 @@ func (a *App) superviseIngester(ctx context.Context) {
 // previous ingester to finish), then ingests until ctx ends or its parent
 // is gone, then once more.
 func IngestCalls(ctx context.Context, cfg *config.Config, log *slog.Logger) error {
-	d, err := db.Open(ctx, db.Dialect(cfg.DBDriver), cfg.DBDSN, db.BulkInserts())
+	d, err := db.Open(ctx, db.Dialect(cfg.DBDriver), cfg.DBDSN)
 	if err != nil {
 		return err
 	}

@@ -26,15 +26,11 @@ func benchRecord() *Record {
 
 // benchIngester opens a migrated SQLite database whose gateway_calls table
 // already holds prefill rows, and a journal; with bulk, configured as
-// serve's ingester child configures it (bulk-insert pragmas, 8,192 records
-// per transaction), else as the in-process ingester (the defaults).
+// serve's ingester child configures it (8,192 records per transaction),
+// else as the in-process ingester (the defaults).
 func benchIngester(b *testing.B, prefill int, bulk bool) (*Ingester, *Journal, *db.DB) {
 	dir := b.TempDir()
-	var opts []db.Option
-	if bulk {
-		opts = append(opts, db.BulkInserts())
-	}
-	d, err := db.Open(context.Background(), db.SQLite, filepath.Join(dir, "x.db"), opts...)
+	d, err := db.Open(context.Background(), db.SQLite, filepath.Join(dir, "x.db"))
 	if err != nil {
 		b.Fatal(err)
 	}

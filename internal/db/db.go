@@ -30,27 +30,10 @@ type DB struct {
 	Dialect Dialect
 }
 
-// Option tunes Open.
-type Option func(*options)
-
-type options struct{ bulk bool }
-
-// BulkInserts tunes SQLite for a writer that inserts many rows per
-// transaction into indexed tables (the call-log ingester): a 64 MiB page
-// cache per connection (SQLite's default of 2 MiB reads index pages back
-// from the file over and over) and statement journals in memory (each
-// multi-row INSERT otherwise writes one to a temporary file). No effect on
-// PostgreSQL.
-func BulkInserts() Option { return func(o *options) { o.bulk = true } }
-
 // Open connects and pings. For SQLite, dsn is a file path; WAL, foreign keys,
 // a busy timeout and immediate transactions (one writer at a time, no
 // upgrade deadlocks) are always set.
-func Open(ctx context.Context, dialect Dialect, dsn string, opts ...Option) (*DB, error) {
-	var o options
-	for _, f := range opts {
-		f(&o)
-	}
+func Open(ctx context.Context, dialect Dialect, dsn string) (*DB, error) {
 	var (
 		raw *sql.DB
 		err error
@@ -58,9 +41,6 @@ func Open(ctx context.Context, dialect Dialect, dsn string, opts ...Option) (*DB
 	switch dialect {
 	case SQLite:
 		uri := "file:" + dsn + "?_txlock=immediate&_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=synchronous(NORMAL)"
-		if o.bulk {
-			uri += "&_pragma=cache_size(-65536)&_pragma=temp_store(MEMORY)" // cache_size < 0: KiB
-		}
 		raw, err = sql.Open("sqlite", uri)
 		if err == nil {
 			raw.SetMaxOpenConns(8)

@@ -206,6 +206,22 @@ func main() {
 			r.ServerCPUUS = num(c, "server_s") * 1e6 / (r.Rate * (r.DurationS + 2))
 		}
 	}
+	// How late the machine woke a 1-ms sleeper (bench/gateway/wakeprobe):
+	// idle, and beside each constant-rate run.
+	type wake struct {
+		Samples int     `json:"samples"`
+		P50US   float64 `json:"p50_us"`
+		P99US   float64 `json:"p99_us"`
+		P999US  float64 `json:"p999_us"`
+		MaxUS   float64 `json:"max_us"`
+	}
+	wakes := map[string]wake{}
+	for _, name := range []string{"idle", "upstream", "xietong-hmac"} {
+		var w wake
+		if readJSON(filepath.Join(*dir, "wake-"+name+".json"), &w) == nil && w.Samples > 0 {
+			wakes[name] = w
+		}
+	}
 	sm2Other := otherCores(readCPU(filepath.Join(*dir, "sm2speed.cpu")))
 	osslSign, osslVerify := opensslSM2(filepath.Join(*dir, "openssl-sm2.txt"))
 	osslAllSign, osslAllVerify := opensslSM2(filepath.Join(*dir, "openssl-sm2-multi.txt"))
@@ -261,6 +277,16 @@ func main() {
 				}
 			}
 		}
+		for _, name := range []string{"idle", "upstream", "xietong-hmac"} {
+			if w, ok := wakes[name]; ok {
+				when := "beside that run"
+				if name == "idle" {
+					when = "machine otherwise idle"
+				}
+				fmt.Printf("  %-13s a thread sleeping 1 ms woke late by p50 %.3f ms  p99 %.3f ms  p99.9 %.3f ms  max %.3f ms (%d sleeps, %s)\n",
+					name, w.P50US/1000, w.P99US/1000, w.P999US/1000, w.MaxUS/1000, w.Samples, when)
+			}
+		}
 		fmt.Println("  (a periodic stall shows as a peak at a fixed phase; xietong's call-log ingester runs on a timer:")
 		fmt.Println("   every 200 ms up to commit ddbdba5, every 50 ms from then, paced since 1db20c9, every 200 ms again since fcd286b;\n   in a child process, every 500 ms)")
 	}
@@ -309,6 +335,12 @@ func main() {
 			fmt.Sprintf("%+.2f ms vs target", v-2), ok)
 		vd.Disturb = max(rUp.OtherCores, rXT.OtherCores)
 		vd.Comments = fmt.Sprintf("p50 added: %.3f ms; p90 added: %.3f ms", (rXT.P50US-rUp.P50US)/1000, (rXT.P90US-rUp.P90US)/1000)
+		if w, ok := wakes["idle"]; ok {
+			vd.Comments += fmt.Sprintf("; this machine wakes a sleeping thread late by %.2f ms at p99 when idle", w.P99US/1000)
+		}
+		if w, ok := wakes["xietong-hmac"]; ok {
+			vd.Comments += fmt.Sprintf(", by %.2f ms beside this run", w.P99US/1000)
+		}
 		vs = append(vs, vd)
 	}
 	if errSM2 == nil && sm2.VerifyPerSec > 0 {
@@ -345,6 +377,9 @@ func main() {
 	all := map[string]any{"meta": meta, "loads": list, "verdicts": vs, "xietong_log": events}
 	if errUp == nil && errXT == nil {
 		all["constant_rate"] = []Rate{rUp, rXT}
+	}
+	if len(wakes) > 0 {
+		all["wake_late"] = wakes
 	}
 	if errSM2 == nil {
 		all["sm2_gmsm"] = sm2
