@@ -3,7 +3,8 @@
 # the upstream and one xietong with the given environment, configure it,
 # measure the maximum with wrk (2 threads, 64 connections, 10 s after 3 s),
 # the CPU per call of serve and of its children, then RATE req/s open loop
-# for 10 s, with the worst latency by phase of a 200-ms cycle. Compare two
+# for 10 s, with the worst latency by phase of a 200-ms cycle and how late
+# the machine woke a 1-ms sleeper meanwhile (bench/gateway/wakeprobe). Compare two
 # settings by alternating runs, e.g.:
 #   for i in 1 2 3; do bash bench/gateway/ab.sh 4000; bash bench/gateway/ab.sh 4000 XIETONG_CALLLOG_INGEST=process; done
 # Needs wrk (run.sh installs it). Loopback only; every process it starts is stopped on exit.
