@@ -162,15 +162,21 @@ func (in *Ingester) Run(ctx context.Context, every time.Duration) {
 			if _, err := in.Once(context.WithoutCancel(ctx)); err != nil {
 				in.log.Error("call log final ingest failed", "err", err)
 			}
-			in.mu.Lock()
-			in.closeFile()
-			in.disconnect(false)
-			in.known = false // a later Once reopens and rereads
-			in.mu.Unlock()
+			in.Close()
 			return
 		case <-t.C:
 		}
 	}
+}
+
+// Close closes the segment and gives back the connection; a later Once
+// reopens, reconnects and rereads the committed position.
+func (in *Ingester) Close() {
+	in.mu.Lock()
+	defer in.mu.Unlock()
+	in.closeFile()
+	in.disconnect(false)
+	in.known = false
 }
 
 // Once ingests everything complete in the journal and returns how many
