@@ -221,6 +221,7 @@ func (a *App) Serve(ctx context.Context, ready func(console, gateway string)) er
 		gwAddr = gl.Addr().String()
 	}
 	go a.sweepSessions(ctx)
+	go a.keepCallLog(ctx)
 	// Loads a crashed process left running are marked failed (their
 	// transaction is gone with it).
 	if _, err := a.Loads.Recover(ctx); err != nil {

@@ -39,6 +39,7 @@ type Config struct {
 	BreakerOpen        time.Duration
 	CentreOrg          string // code of the information centre's organisation (信息中心); empty: the root organisation
 	CallLogIngest      string // process | inline: where the call-log ingester runs
+	CallLogRetention   int    // days a call-log row is kept; 0: forever
 }
 
 // option is one row of the options table: its name in YAML (and, upper-cased
@@ -73,6 +74,7 @@ func options() []option {
 		{"centre_org", "", false, "organisation code of the information centre (信息中心): the middle level of sharing approvals and the approver of data demands; empty: the root organisation", func(c *Config, v string) error { c.CentreOrg = v; return nil }},
 		{"redis_prefix", "xietong:", false, "prefix of every Redis key; give each deployment sharing a Redis its own", func(c *Config, v string) error { c.RedisPrefix = v; return nil }},
 		{"calllog_ingest", "inline", false, "where the call-log ingester runs: inline (in the serving process) or process (a child process at the lowest CPU priority, isolated from the calls' Go runtime; see docs/decisions.md)", func(c *Config, v string) error { c.CallLogIngest = v; return nil }},
+		{"calllog_retention_days", "0", false, "days the call log (gateway_calls) keeps a call: older rows are deleted hourly; 0: kept forever; else at least 180 (网络安全法 第二十一条: network logs kept no less than six months)", func(c *Config, v string) (err error) { c.CallLogRetention, err = strconv.Atoi(v); return }},
 		{"master_key", "", true, "32 hex digits (SM4 key) sealing secrets at rest; empty: <data_dir>/master.key", func(c *Config, v string) error { c.MasterKey = v; return nil }},
 	}
 }
@@ -215,6 +217,9 @@ func (c *Config) Validate() error {
 	if c.CallLogIngest != "process" && c.CallLogIngest != "inline" {
 		return fmt.Errorf("config: calllog_ingest %q: want process or inline", c.CallLogIngest)
 	}
+	if c.CallLogRetention != 0 && (c.CallLogRetention < MinCallLogRetention || c.CallLogRetention > 36500) {
+		return fmt.Errorf("config: calllog_retention_days %d: want 0 (keep forever) or %d–36500 (网络安全法 第二十一条: network logs are kept at least six months)", c.CallLogRetention, MinCallLogRetention)
+	}
 	if c.MasterKey != "" && (len(c.MasterKey) != 32 || strings.Trim(strings.ToLower(c.MasterKey), "0123456789abcdef") != "") {
 		return fmt.Errorf("config: master_key must be 32 hex digits")
 	}
@@ -226,6 +231,11 @@ func (c *Config) Validate() error {
 	}
 	return nil
 }
+
+// MinCallLogRetention is the shortest retention of the call log, in days:
+// the Cybersecurity Law (网络安全法, art. 21) has network logs kept for no
+// less than six months.
+const MinCallLogRetention = 180
 
 func isLoopback(host string) bool {
 	if host == "localhost" {

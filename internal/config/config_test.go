@@ -45,6 +45,8 @@ func TestValidate(t *testing.T) {
 		"unknown driver":          func(c *Config) { c.DBDriver = "oracle" },
 		"few iterations":          func(c *Config) { c.PasswordIterations = 10 },
 		"bad listen":              func(c *Config) { c.Listen = "nonsense" },
+		"retention under 180":     func(c *Config) { c.CallLogRetention = 90 },
+		"negative retention":      func(c *Config) { c.CallLogRetention = -1 },
 	}
 	for name, mutate := range cases {
 		c, _ := Load("", nil)
@@ -59,6 +61,12 @@ func TestValidate(t *testing.T) {
 	c.PlainHTTP = true
 	if err := c.Validate(); err != nil {
 		t.Fatalf("plain http on loopback refused: %v", err)
+	}
+	for _, days := range []int{0, MinCallLogRetention, 365} {
+		c.CallLogRetention = days
+		if err := c.Validate(); err != nil {
+			t.Fatalf("calllog_retention_days %d refused: %v", days, err)
+		}
 	}
 	if c.DBDSN != filepath.Join(c.DataDir, "xietong.db") {
 		t.Fatalf("sqlite dsn %q", c.DBDSN)
