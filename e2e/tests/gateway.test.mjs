@@ -237,6 +237,8 @@ test('consumer, API, key and grant set up in the console; the bank calls; the au
   await firstLogin(page, 'auditadmin', 'Calls#Audit-2026');
   await openMenu(page, 'gateway.calls');
   await page.waitForURL(/\/gateway\/calls/);
+  // How long the log keeps a call is said under the title (by default: forever).
+  assert.match(await hook(page, 'calls-retention').innerText(), /永久保留/);
   // A wrong check character is refused on the field.
   await input(page, 'calls-subject').fill('110105194912310021');
   await hook(page, 'calls-search').click();

@@ -144,7 +144,7 @@ func New(ctx context.Context, cfg *config.Config, logger *slog.Logger, console f
 	// Serve runs it here, paced, or in a child (ingest.go); tests call Once.
 	a.Ingester = calllog.NewIngester(d, callDir(cfg.DataDir), logger).WithPace(ingestPaceInline)
 	a.closeFns = append(a.closeFns, a.Ingester.Close) // its connection, before the pool closes
-	calls := calllog.NewHandler(d, box, func(s string) string { return gateway.SubjectIndex(indexKey, s) }, a.Audit)
+	calls := calllog.NewHandler(d, box, func(s string) string { return gateway.SubjectIndex(indexKey, s) }, a.Audit, cfg.CallLogRetention)
 	a.Routes = routes(ih, audit.NewHandler(a.Audit, logger), ops, consumer.NewHandler(a.Consumers), calls, a.Gateway,
 		datasource.NewHandler(a.Sources), dataapi.NewHandler(a.DataAPIs), catalog.NewHandler(a.Catalog), sharing.NewHandler(a.Sharing),
 		supervision.NewHandler(a.Supervision), loadjob.NewHandler(a.Loads))

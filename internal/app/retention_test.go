@@ -38,6 +38,14 @@ func TestCallLogRetention(t *testing.T) {
 		}
 
 		aud := s.Admin(t, "auditadmin")
+		var ret struct {
+			RetentionDays *int `json:"retention_days"`
+		}
+		aud.Do("GET", "/api/v1/gateway/calls/retention", nil).Want(t, 200, "").JSON(t, &ret)
+		if ret.RetentionDays == nil || *ret.RetentionDays != 180 {
+			t.Fatalf("the console is told retention %v, want 180", ret.RetentionDays)
+		}
+		s.Admin(t, "secadmin").Do("GET", "/api/v1/gateway/calls/retention", nil).Want(t, 403, "forbidden") // the call log is the audit admin's
 		var l struct {
 			Total int
 			Items []struct {

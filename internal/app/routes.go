@@ -135,6 +135,7 @@ func routes(h *iam.Handler, a *audit.Handler, ops *opsHandler, c *consumer.Handl
 		// Gateway: the call log — the audit admin.
 		{Method: "GET", Path: "/api/v1/gateway/calls", Access: X, Menu: "gateway.calls", Name: "查询调用日志", Summary: "Search gateway calls (by subject too)", Handler: calls.Search},
 		{Method: "GET", Path: "/api/v1/gateway/calls/export", Access: X, Menu: "gateway.calls", Name: "导出调用日志", Summary: "Export gateway calls (CSV)", Handler: calls.Export},
+		{Method: "GET", Path: "/api/v1/gateway/calls/retention", Access: X, Menu: "gateway.calls", Name: "查看调用日志保留期", Summary: "How many days the call log keeps a call (calllog_retention_days; 0: forever)", Handler: calls.Retention},
 
 		// Data sources (数据源管理) — the system admin.
 		{Method: "GET", Path: "/api/v1/datasources/kinds", Access: X, Menu: "data.sources", Name: "数据源类型", Summary: "Kinds of data source and their form fields", Handler: ds.Kinds},

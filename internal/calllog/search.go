@@ -41,15 +41,23 @@ type Index func(subject string) string
 
 // Handler serves call-log search and export.
 type Handler struct {
-	db    *db.DB
-	box   *gm.Box
-	index Index
-	audit *audit.Log
+	db        *db.DB
+	box       *gm.Box
+	index     Index
+	audit     *audit.Log
+	retention int // days a call is kept (calllog_retention_days); 0: forever
 }
 
-// NewHandler returns the handler.
-func NewHandler(d *db.DB, box *gm.Box, index Index, a *audit.Log) *Handler {
-	return &Handler{db: d, box: box, index: index, audit: a}
+// NewHandler returns the handler; retentionDays is calllog_retention_days.
+func NewHandler(d *db.DB, box *gm.Box, index Index, a *audit.Log, retentionDays int) *Handler {
+	return &Handler{db: d, box: box, index: index, audit: a, retention: retentionDays}
+}
+
+// Retention answers GET /api/v1/gateway/calls/retention: how many days the
+// call log keeps a call (0: forever), for the console to say so.
+func (h *Handler) Retention(w http.ResponseWriter, r *http.Request) error {
+	httpx.WriteJSON(w, http.StatusOK, map[string]int{"retention_days": h.retention})
+	return nil
 }
 
 type filter struct {

@@ -76,4 +76,5 @@ export const callLogApi = {
   list: (filters: CallFilters, params: ListParams) =>
     http.get<Page<GatewayCall>>('/gateway/calls', { ...callQuery(filters), ...params }),
   export: (filters: CallFilters) => http.download('/gateway/calls/export', callQuery(filters), 'gateway-calls.csv'),
+  retention: () => http.get<{ retention_days: number }>('/gateway/calls/retention', undefined, { silent: true }),
 }

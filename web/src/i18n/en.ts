@@ -638,6 +638,8 @@ export const en: SameShape<Messages> = {
       keyId: 'Key id',
       exportCsv: 'Export CSV',
       exported: 'Download started',
+      retention: 'The call log keeps calls for {n} days: older ones are deleted hourly, and each deletion is in the audit log (calllog_retention_days).',
+      retentionForever: 'The call log keeps every call (calllog_retention_days is not set; when set, the Cybersecurity Law, art. 21, asks for at least 180 days).',
     },
   },
   ds: {

@@ -636,6 +636,8 @@ export const zhCN = {
       keyId: '密钥 ID',
       exportCsv: '导出CSV',
       exported: '已开始下载',
+      retention: '调用日志保留 {n} 天：更早的记录每小时清理一次，清理记入审计日志（calllog_retention_days）。',
+      retentionForever: '调用日志永久保留（未设置 calllog_retention_days；按《网络安全法》第二十一条，设置时不少于 180 天）。',
     },
   },
   ds: {
