@@ -25,10 +25,9 @@ func benchRecord() *Record {
 }
 
 // benchIngester opens a migrated SQLite database whose gateway_calls table
-// already holds prefill rows, and a journal; with bulk, configured as
-// serve's ingester child configures it (8,192 records per transaction),
-// else as the in-process ingester (the defaults).
-func benchIngester(b *testing.B, prefill int, bulk bool) (*Ingester, *Journal, *db.DB) {
+// already holds prefill rows, and a journal; batch is the records per
+// transaction (serve's child: 8,192; 0: the in-process ingester's default).
+func benchIngester(b *testing.B, prefill, batch int) (*Ingester, *Journal, *db.DB) {
 	dir := b.TempDir()
 	d, err := db.Open(context.Background(), db.SQLite, filepath.Join(dir, "x.db"))
 	if err != nil {
@@ -53,8 +52,8 @@ func benchIngester(b *testing.B, prefill int, bulk bool) (*Ingester, *Journal, *
 	}
 	b.Cleanup(func() { j.Close() })
 	in := NewIngester(d, filepath.Join(dir, "calls"), slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if bulk {
-		in.WithBatch(8192)
+	if batch > 0 {
+		in.WithBatch(batch)
 	}
 	return in, j, d
 }
@@ -65,14 +64,13 @@ func benchIngester(b *testing.B, prefill int, bulk bool) (*Ingester, *Journal, *
 // cost (each index's edge pages written to the WAL at every commit) is
 // what the longer rounds save.
 var ingestCases = []struct {
-	name           string
-	prefill, round int
-	bulk           bool
+	name                  string
+	prefill, round, batch int
 }{
-	{"child/empty", 0, benchRound, true},
-	{"child/200k", 200000, benchRound, true},
-	{"inline-200ms/200k", 200000, 2000, false},
-	{"inline-50ms/200k", 200000, 500, false},
+	{"child/empty", 0, benchRound, 8192},
+	{"child/200k", 200000, benchRound, 8192},
+	{"inline-200ms/200k", 200000, 2000, 0},
+	{"inline-50ms/200k", 200000, 500, 0},
 }
 
 // BenchmarkIngest: one op is one call record moved from the journal into
@@ -82,7 +80,7 @@ var ingestCases = []struct {
 func BenchmarkIngest(b *testing.B) {
 	for _, c := range ingestCases {
 		b.Run(c.name, func(b *testing.B) {
-			in, j, d := benchIngester(b, c.prefill, c.bulk)
+			in, j, d := benchIngester(b, c.prefill, c.batch)
 			recs := make([]*Record, c.round)
 			for i := range recs {
 				recs[i] = benchRecord()
@@ -119,7 +117,7 @@ func BenchmarkIngest(b *testing.B) {
 func BenchmarkIngestSetup(b *testing.B) {
 	for _, c := range ingestCases {
 		b.Run(c.name, func(b *testing.B) {
-			_, j, _ := benchIngester(b, c.prefill, c.bulk)
+			_, j, _ := benchIngester(b, c.prefill, c.batch)
 			recs := make([]*Record, c.round)
 			for i := range recs {
 				recs[i] = benchRecord()

@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/xietong/xietong/internal/db"
 	"github.com/xietong/xietong/internal/testutil"
 )
 
@@ -19,22 +18,10 @@ import (
 func TestPrune(t *testing.T) {
 	testutil.ForEachDialect(t, func(t *testing.T, dl testutil.Dialect) {
 		ctx := context.Background()
-		cfg := testutil.Config(t, dl)
-		dsn := cfg.DBDSN
-		if dl.Name == "sqlite" {
-			dsn = filepath.Join(cfg.DataDir, "x.db")
-		}
-		d, err := db.Open(ctx, db.Dialect(dl.Name), dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer d.Close()
-		if err := d.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+		d, dataDir := migratedDB(t, dl)
 		// Eleven calls a day apart, through the journal as the gateway
 		// records them; two made at the same instant on the oldest day.
-		calls := filepath.Join(cfg.DataDir, "calls")
+		calls := filepath.Join(dataDir, "calls")
 		j, err := OpenJournal(calls)
 		if err != nil {
 			t.Fatal(err)
